@@ -1,0 +1,133 @@
+"""Writes of the coordination core: staff accounts and role groups."""
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from . import audit
+from .models import User
+from .roles import ROLE_PERMISSIONS, Role
+
+STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role", "is_active")
+
+
+def role_groups_sync() -> None:
+    """Make each role's group hold exactly the permissions careteam/roles.py gives it."""
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in perm_names:
+            app_label, codename = name.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:  # not created yet while earlier apps migrate
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def role_groups_sync_on_migrate(sender: Any, **kwargs: Any) -> None:
+    role_groups_sync()
+
+
+def _validate_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": [f"Unknown role. Choose one of: {', '.join(Role.values)}."]}
+        )
+
+
+def _other_active_admins(user: User) -> bool:
+    return User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: User,
+    username: str,
+    role: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    _validate_role(role)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": ["A staff member with this username already exists."]})
+    user = User(username=username, role=role, first_name=first_name, last_name=last_name,
+                email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(actor=actor, action=audit.Action.CREATE, object_type="user", object_id=user.pk,
+                 changes={"role": [None, role]})
+    return user
+
+
+@transaction.atomic
+def staff_update(*, actor: User, user: User, **fields: Any) -> User:
+    """Change a staff member's details, role or active state.
+
+    Deactivation takes effect on the very next request: inactive users are refused by the
+    session and token authentication, and their API tokens are deleted here as well.
+    """
+    unknown = set(fields) - set(STAFF_FIELDS)
+    if unknown:
+        raise ValueError(f"not staff fields: {sorted(unknown)}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {name: getattr(user, name) for name in STAFF_FIELDS}
+    errors: dict[str, list[str]] = {}
+
+    new_role = fields.get("role", user.role)
+    if new_role not in Role.values:
+        errors["role"] = [f"Unknown role. Choose one of: {', '.join(Role.values)}."]
+    elif new_role != user.role:
+        teams = user.care_team_memberships.count()
+        if teams:
+            errors["role"] = [
+                f"This person is on {teams} care team(s) as {user.role_label.lower()}; "
+                "remove them from those teams before changing the role."
+            ]
+        if user.role == Role.ADMIN and not _other_active_admins(user):
+            errors.setdefault("role", []).append("CareTeam needs at least one active admin.")
+    if "username" in fields and fields["username"].lower() != user.username.lower():
+        if User.objects.filter(username__iexact=fields["username"]).exclude(pk=user.pk).exists():
+            errors["username"] = ["A staff member with this username already exists."]
+    if fields.get("is_active") is False and user.is_active:
+        if user.pk == actor.pk:
+            errors["is_active"] = ["You cannot deactivate your own account."]
+        elif user.role == Role.ADMIN and not _other_active_admins(user):
+            errors["is_active"] = ["CareTeam needs at least one active admin."]
+    if errors:
+        raise ValidationError(errors)
+
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    changed = [name for name in STAFF_FIELDS if getattr(user, name) != before[name]]
+    if not changed:
+        return user
+    user.save(update_fields=changed)
+
+    after = {name: getattr(user, name) for name in STAFF_FIELDS}
+    changes = audit.field_changes(before, after, values=("role", "is_active"))
+    if before["is_active"] and not user.is_active:
+        Token.objects.filter(user=user).delete()
+        audit.record(actor=actor, action=audit.Action.DEACTIVATE, object_type="user",
+                     object_id=user.pk, changes=changes)
+    elif not before["is_active"] and user.is_active:
+        audit.record(actor=actor, action=audit.Action.REACTIVATE, object_type="user",
+                     object_id=user.pk, changes=changes)
+    else:
+        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="user",
+                     object_id=user.pk, changes=changes)
+    return user

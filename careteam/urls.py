@@ -1,0 +1,64 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from patients import api as patients_api
+from patients import views as patients_views
+
+from . import api, views
+
+api_v1 = [
+    path("auth/token/", api.TokenView.as_view(), name="api_token"),
+    path("me/", api.MeView.as_view(), name="api_me"),
+    path("staff/", api.StaffListView.as_view(), name="api_staff_list"),
+    path("staff/<int:staff_id>/", api.StaffDetailView.as_view(), name="api_staff_detail"),
+    path("audit/", api.AuditListView.as_view(), name="api_audit_list"),
+    path("patients/", patients_api.PatientListView.as_view(), name="api_patient_list"),
+    path("patients/<int:patient_id>/", patients_api.PatientDetailView.as_view(),
+         name="api_patient_detail"),
+    path("patients/<int:patient_id>/care-team/", patients_api.CareTeamView.as_view(),
+         name="api_care_team"),
+    path("patients/<int:patient_id>/care-team/<int:member_id>/",
+         patients_api.CareTeamMemberView.as_view(), name="api_care_team_member"),
+    path("patients/<int:patient_id>/care-plan/", patients_api.CarePlanView.as_view(),
+         name="api_care_plan"),
+    path("patients/<int:patient_id>/care-plan/goals/", patients_api.GoalListView.as_view(),
+         name="api_goal_list"),
+    path("patients/<int:patient_id>/care-plan/goals/<int:goal_id>/",
+         patients_api.GoalDetailView.as_view(), name="api_goal_detail"),
+]
+
+pages = [
+    path("", views.home, name="home"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<int:staff_id>/", views.staff_edit, name="staff_edit"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("patients/", patients_views.patient_list, name="patient_list"),
+    path("patients/new/", patients_views.patient_create, name="patient_create"),
+    path("patients/<int:patient_id>/", patients_views.patient_detail, name="patient_detail"),
+    path("patients/<int:patient_id>/edit/", patients_views.patient_edit, name="patient_edit"),
+    path("patients/<int:patient_id>/care-team/add/", patients_views.care_team_add,
+         name="care_team_add"),
+    path("patients/<int:patient_id>/care-team/<int:member_id>/remove/",
+         patients_views.care_team_remove, name="care_team_remove"),
+    path("patients/<int:patient_id>/care-plan/", patients_views.care_plan_edit,
+         name="care_plan_edit"),
+    path("patients/<int:patient_id>/care-plan/history/", patients_views.care_plan_history,
+         name="care_plan_history"),
+    path("patients/<int:patient_id>/care-plan/goals/new/", patients_views.goal_create,
+         name="goal_create"),
+    path("patients/<int:patient_id>/care-plan/goals/<int:goal_id>/", patients_views.goal_edit,
+         name="goal_edit"),
+]
+
+urlpatterns = [
+    *pages,
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

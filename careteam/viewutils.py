@@ -1,0 +1,20 @@
+"""Small helpers shared by the page views."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def call_service(form: forms.Form, service: Callable[..., Any], **kwargs: Any) -> Any | None:
+    """Run a service; put its field errors on the form. Returns None when it refused."""
+    try:
+        return service(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None

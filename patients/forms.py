@@ -1,0 +1,64 @@
+import datetime
+
+from django import forms
+
+from careteam.roles import CLINICAL_ROLES
+
+from .models import CarePlan, Goal, Patient
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["first_name", "last_name", "date_of_birth", "record_number", "phone", "email",
+                  "address", "status", "consent_to_share"]
+        widgets = {"date_of_birth": DATE, "address": forms.Textarea(attrs={"rows": 2})}
+
+    def validate_unique(self) -> None:
+        """Left to the service, which gives the same message to pages and API."""
+
+    def clean_date_of_birth(self) -> datetime.date:
+        value = self.cleaned_data["date_of_birth"]
+        if value < datetime.date(1900, 1, 1):
+            raise forms.ValidationError("Date of birth is before 1900.")
+        return value
+
+
+class CareTeamAddForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, label="Staff member")
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in CLINICAL_ROLES],
+                             label="Role on this team")
+    is_primary = forms.BooleanField(required=False, label="Primary contact")
+
+    def __init__(self, *args, staff_queryset, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff_queryset
+
+
+class CarePlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = CarePlan
+        fields = ["problems", "therapy_interventions", "medication_interventions",
+                  "case_management_interventions", "next_review_date"]
+        widgets = {
+            "next_review_date": DATE,
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "therapy_interventions": forms.Textarea(attrs={"rows": 3}),
+            "medication_interventions": forms.Textarea(attrs={"rows": 3}),
+            "case_management_interventions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["description", "measurable_target", "target_date", "status"]
+        widgets = {"target_date": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class GoalEditForm(GoalForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,162 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from guardian.models import UserObjectPermissionBase
+
+from careteam.roles import CLINICAL_ROLES
+
+
+class Patient(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        DISCHARGED = "discharged", "Discharged"
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    record_number = models.CharField(max_length=40, unique=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    consent_to_share = models.BooleanField(
+        default=False, help_text="Consent to share information within the care team."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        permissions = [
+            ("manage_careteam", "Can assign and remove care-team members"),
+            ("view_all_demographics", "Can see every patient's demographics"),
+            ("edit_careplan", "Can edit the care plan"),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="patient_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "inactive", "discharged"]),
+                name="patient_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PatientUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct foreign-key permission model: indexed joins, no casts."""
+
+    content_object = models.ForeignKey(Patient, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "content_object"], name="patient_uop_user_obj")]
+
+
+class CareTeamMember(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
+    )
+    role = models.CharField(
+        max_length=20, choices=[(r.value, r.label) for r in CLINICAL_ROLES]
+    )
+    is_primary = models.BooleanField(default=False)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "user"], name="careteam_member_once"),
+            models.UniqueConstraint(
+                fields=["patient"], condition=models.Q(is_primary=True),
+                name="careteam_one_primary_contact",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in CLINICAL_ROLES]),
+                name="careteam_member_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "patient"], name="careteam_user_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} as {self.role} on patient {self.patient_id}"
+
+
+class CarePlan(models.Model):
+    """The shared plan. ``version`` goes up with every edit of the plan's own fields (goals have
+    their own); every change to either leaves a numbered revision with a full snapshot."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="care_plan")
+    problems = models.TextField(blank=True)
+    therapy_interventions = models.TextField(blank=True)
+    medication_interventions = models.TextField(blank=True)
+    case_management_interventions = models.TextField(blank=True)
+    next_review_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["next_review_date"], name="careplan_review_date")]
+
+    def __str__(self) -> str:
+        return f"Care plan of patient {self.patient_id} v{self.version}"
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        MET = "met", "Met"
+        NOT_MET = "not_met", "Not met"
+        DISCONTINUED = "discontinued", "Discontinued"
+
+    care_plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
+    description = models.TextField()
+    measurable_target = models.CharField(max_length=200, help_text='e.g. "PHQ-9 below 5"')
+    target_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "met", "not_met", "discontinued"]),
+                name="goal_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal {self.pk} of care plan {self.care_plan_id}"
+
+
+class CarePlanRevision(models.Model):
+    """A snapshot of the whole plan (with goals) after each change: the plan's history."""
+
+    care_plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    summary = models.CharField(max_length=200)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["care_plan", "number"], name="careplan_revision_once"),
+        ]

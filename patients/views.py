@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from careteam import access, audit
+from careteam.errors import StaleEdit
+from careteam.viewutils import call_service
+
+from . import selectors, services
+from .forms import CarePlanForm, CareTeamAddForm, GoalEditForm, GoalForm, PatientForm
+
+
+def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A form page; 400 when it is shown again because the input was refused."""
+    form = context["form"]
+    code = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, context, status=code)
+
+
+@login_required
+@require_http_methods(["GET"])
+def patient_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    patients = selectors.patient_list(actor=request.user, search=search)
+    page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="patient",
+                       objects=page.object_list)
+    context = {"page": page, "search": search,
+               "all_patients": access.can(request.user, "patients.view_all_demographics"),
+               "can_register": access.can(request.user, "patients.add_patient")}
+    if request.htmx:
+        return render(request, "patients/_patient_rows.html", context)
+    return render(request, "patients/patient_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "patients.add_patient")
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = call_service(form, services.patient_register, actor=request.user,
+                               **form.cleaned_data)
+        if patient is not None:
+            messages.success(request, "Patient registered.")
+            return redirect("patient_detail", patient_id=patient.pk)
+    return _render_form(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@login_required
+@require_http_methods(["GET"])
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.VIEW_DEMOGRAPHICS)
+    on_team = access.on_team(request.user, patient.pk)
+    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
+                 object_id=patient.pk, patient_id=patient.pk)
+    manage_team = access.can(request.user, "patients.manage_careteam")
+    context = {
+        "patient": patient,
+        "team": selectors.care_team(patient=patient),
+        "plan": selectors.care_plan(patient=patient) if on_team else None,
+        "on_team": on_team,
+        "manage_team": manage_team,
+        "team_form": CareTeamAddForm(staff_queryset=selectors.assignable_staff(patient=patient))
+        if manage_team else None,
+    }
+    return render(request, "patients/patient_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.CHANGE_DEMOGRAPHICS)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, services.patient_update, actor=request.user,
+                            patient=patient, **form.cleaned_data)
+        if done is not None:
+            messages.success(request, "Patient details saved.")
+            return redirect("patient_detail", patient_id=patient.pk)
+    return _render_form(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@login_required
+@require_POST
+def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
+    form = CareTeamAddForm(request.POST, staff_queryset=selectors.assignable_staff(patient=patient))
+    if form.is_valid():
+        member = call_service(form, services.care_team_add, actor=request.user, patient=patient,
+                              **form.cleaned_data)
+        if member is not None:
+            messages.success(request, f"{member.user} joined the care team.")
+            return redirect("patient_detail", patient_id=patient.pk)
+    return _render_form(request, "patients/care_team_form.html",
+                        {"form": form, "patient": patient})
+
+
+@login_required
+@require_POST
+def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
+    member = get_object_or_404(selectors.care_team(patient=patient), pk=member_id)
+    services.care_team_remove(actor=request.user, member=member)
+    messages.success(request, f"{member.user} left the care team.")
+    return redirect("patient_detail", patient_id=patient.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+    plan = selectors.care_plan(patient=patient)
+    if request.method == "GET":
+        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
+                     object_id=plan.pk, patient_id=patient.pk)
+    form = CarePlanForm(request.POST or None, instance=plan, initial={"version": plan.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            done = call_service(form, services.care_plan_update, actor=request.user,
+                                patient=patient, version=form.cleaned_data["version"], **fields)
+        except StaleEdit as exc:
+            conflict = exc.message
+        else:
+            if done is not None:
+                messages.success(request, "Care plan saved.")
+                return redirect("patient_detail", patient_id=patient.pk)
+    context = {"form": form, "patient": patient,
+               "current": selectors.care_plan(patient=patient), "conflict": conflict}
+    if conflict:
+        return render(request, "patients/care_plan_form.html", context, status=409)
+    return _render_form(request, "patients/care_plan_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        goal = call_service(form, services.goal_create, actor=request.user, patient=patient,
+                            **form.cleaned_data)
+        if goal is not None:
+            messages.success(request, "Goal added to the care plan.")
+            return redirect("patient_detail", patient_id=patient.pk)
+    return _render_form(request, "patients/goal_form.html",
+                        {"form": form, "patient": patient, "goal": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+    goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
+    form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            done = call_service(form, services.goal_update, actor=request.user, goal=goal,
+                                version=form.cleaned_data["version"], **fields)
+        except StaleEdit as exc:
+            conflict = exc.message
+        else:
+            if done is not None:
+                messages.success(request, "Goal saved.")
+                return redirect("patient_detail", patient_id=patient.pk)
+    context = {"form": form, "patient": patient, "goal": goal, "conflict": conflict}
+    if conflict:
+        return render(request, "patients/goal_form.html", context, status=409)
+    return _render_form(request, "patients/goal_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def care_plan_history(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplanhistory",
+                 object_id=patient.pk, patient_id=patient.pk)
+    revisions = Paginator(selectors.care_plan_revisions(patient=patient), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "patients/care_plan_history.html",
+                  {"patient": patient, "page": revisions})
