@@ -99,9 +99,10 @@ def staff_update(*, actor: User, user: User, **fields: Any) -> User:
             ]
         if user.role == Role.ADMIN and not _other_active_admins(user):
             errors.setdefault("role", []).append("CareTeam needs at least one active admin.")
-    if "username" in fields and fields["username"].lower() != user.username.lower():
-        if User.objects.filter(username__iexact=fields["username"]).exclude(pk=user.pk).exists():
-            errors["username"] = ["A staff member with this username already exists."]
+    new_username = fields.get("username", user.username)
+    if (new_username.lower() != user.username.lower()
+            and User.objects.filter(username__iexact=new_username).exclude(pk=user.pk).exists()):
+        errors["username"] = ["A staff member with this username already exists."]
     if fields.get("is_active") is False and user.is_active:
         if user.pk == actor.pk:
             errors["is_active"] = ["You cannot deactivate your own account."]

@@ -282,6 +282,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "StaffRoleEnum": "careteam.roles.Role",
+        "CareTeamRoleEnum": [("therapist", "Therapist"), ("psychiatrist", "Psychiatrist"),
+                             ("case_manager", "Case manager")],
+    },
 }
 
 # --- Logging: ids only, never patient data --------------------------------------------------

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -81,6 +82,8 @@ class CareTeamView(APIView):
 
 
 class CareTeamMemberView(APIView):
+    serializer_class = CareTeamMemberSerializer
+
     def delete(self, request: Request, patient_id: int, member_id: int) -> Response:
         patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
         member = get_object_or_404(selectors.care_team(patient=patient), pk=member_id)
@@ -119,6 +122,7 @@ class CarePlanView(APIView):
 class GoalListView(APIView):
     serializer_class = GoalSerializer
 
+    @extend_schema(operation_id="patients_care_plan_goals_list", responses=GoalSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
         patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
         audit.record(actor=request.user, action=audit.Action.LIST, object_type="goal",

@@ -160,3 +160,6 @@ class CarePlanRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["care_plan", "number"], name="careplan_revision_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of care plan {self.care_plan_id}"

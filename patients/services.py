@@ -172,7 +172,7 @@ def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: A
     """Edit the plan's own fields. ``version`` is the version the edit was based on: if a
     colleague saved in between, nothing is written and StaleEdit says so."""
     with transaction.atomic():
-        plan = CarePlan.objects.select_for_update().select_related("updated_by").get(
+        plan = CarePlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(
             patient=patient
         )
         if version != plan.version:

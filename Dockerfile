@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=careteam.settings
+
+RUN groupadd --system --gid 10001 careteam \
+ && useradd --system --uid 10001 --gid careteam --create-home --home-dir /home/careteam \
+        --shell /usr/sbin/nologin careteam
+
+WORKDIR /app
+
+# Dependencies first, so code changes reuse this layer. With only pyproject.toml present,
+# `pip install .` installs the runtime dependencies (no dev extras) and an empty careteam
+# distribution; the code runs from /app (PYTHONPATH), which also holds the app static files
+# and templates that the wheel would not include.
+COPY pyproject.toml ./
+RUN pip install . && rm -rf build ./*.egg-info
+
+COPY manage.py ./
+COPY careteam ./careteam
+COPY patients ./patients
+COPY therapy ./therapy
+COPY medication ./medication
+COPY casemanagement ./casemanagement
+COPY templates ./templates
+
+# Settings refuse to load with DEBUG off unless SECRET_KEY and ALLOWED_HOSTS are set; these
+# dummy values exist only for this step and are not kept in the image. Output: /app/var/static.
+RUN SECRET_KEY=build-only-collectstatic ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
+
+USER careteam
+
+EXPOSE 8000
+
+# --no-control-socket: gunicorn >= 25.1 otherwise opens a control socket under $HOME/.gunicorn.
+CMD ["gunicorn", "careteam.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", \
+     "--no-control-socket", "--access-logfile", "-"]
