@@ -18,7 +18,7 @@ WORKDIR /app
 # `pip install .` installs the runtime dependencies (no dev extras) and an empty careteam
 # distribution; the code runs from /app (PYTHONPATH), which also holds the app static files
 # and templates that the wheel would not include.
-COPY pyproject.toml ./
+COPY pyproject.toml README.md ./
 RUN pip install . && rm -rf build ./*.egg-info
 
 COPY manage.py ./
