@@ -91,10 +91,8 @@ class CareTeamMemberView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _plan_response(request: Request, patient, code: int = status.HTTP_200_OK) -> Response:
-    plan = selectors.care_plan(patient=patient)
-    return Response(CarePlanSerializer(plan).data, status=code,
-                    headers={"ETag": f'"{plan.version}"'})
+def _plan_response(plan) -> Response:
+    return Response(CarePlanSerializer(plan).data, headers={"ETag": f'"{plan.version}"'})
 
 
 class CarePlanView(APIView):
@@ -105,9 +103,10 @@ class CarePlanView(APIView):
 
     def get(self, request: Request, patient_id: int) -> Response:
         patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        plan = selectors.care_plan(patient=patient)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
-                     object_id=patient.pk, patient_id=patient.pk)
-        return _plan_response(request, patient)
+                     object_id=plan.pk, patient_id=patient.pk)
+        return _plan_response(plan)
 
     def patch(self, request: Request, patient_id: int) -> Response:
         patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
@@ -116,7 +115,7 @@ class CarePlanView(APIView):
         serializer.is_valid(raise_exception=True)
         services.care_plan_update(actor=request.user, patient=patient, version=version,
                                   **serializer.validated_data)
-        return _plan_response(request, patient)
+        return _plan_response(selectors.care_plan(patient=patient))
 
 
 class GoalListView(APIView):

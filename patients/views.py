@@ -74,6 +74,9 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = access.get_patient(request.user, patient_id, access.CHANGE_DEMOGRAPHICS)
+    if request.method == "GET":
+        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
+                     object_id=patient.pk, patient_id=patient.pk)
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         done = call_service(form, services.patient_update, actor=request.user,
@@ -157,6 +160,9 @@ def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
     patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
     goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
+    if request.method == "GET":
+        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
+                     object_id=goal.pk, patient_id=patient.pk)
     form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -42,7 +42,7 @@ def test_celery_uses_redis_when_redis_url_is_set():
 def _settings_process(env: dict, code: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PYTEST_VERSION",
-                          "PYTEST_CURRENT_TEST"}}
+                          "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="careteam.settings", CARETEAM_NO_DOTENV="1")
     return subprocess.run([sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True,
                           text=True, timeout=120)

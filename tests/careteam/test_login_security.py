@@ -59,3 +59,14 @@ def test_idle_session_expires_after_the_configured_minutes(world, client):
         clock.shift(datetime.timedelta(minutes=16))
         response = client.get(reverse("patient_list"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_repeated_token_failures_lock_the_api_too(world, client):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token/", {"username": "theo", "password": "wrong"},
+                    content_type="application/json")
+    response = client.post("/api/v1/auth/token/", {"username": "theo", "password": PASSWORD},
+                           content_type="application/json")
+    # The right password is refused now, with the same answer as a wrong one (no hint).
+    assert response.status_code == 400
+    assert "token" not in response.json()
