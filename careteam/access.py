@@ -20,6 +20,7 @@ from guardian.shortcuts import get_objects_for_user
 from patients.models import Patient, PatientUserObjectPermission
 
 from .models import User
+from .roles import CLINICAL_ROLES
 
 StaffUser = User | AnonymousUser
 
@@ -93,6 +94,15 @@ MANAGE_CARE_TEAM = PatientAction(
 )
 VIEW_CLINICAL = PatientAction("view clinical record")
 EDIT_CARE_PLAN = PatientAction("edit care plan", object_perm="edit_careplan")
+# Any team member: measures, adherence observations, side-effect reports, needs, contacts.
+RECORD_CLINICAL = PatientAction("add to the clinical record")
+# Component work that belongs to one role on the team.
+RECORD_THERAPY = PatientAction("record therapy sessions and notes",
+                               role_perm="therapy.record_therapy")
+PRESCRIBE = PatientAction("prescribe, change or discontinue medication",
+                          role_perm="medication.prescribe")
+MANAGE_REFERRALS = PatientAction("make or update referrals",
+                                 role_perm="casemanagement.manage_referrals")
 
 
 def check_patient(user: StaffUser, patient_id: int, action: PatientAction) -> None:
@@ -119,6 +129,11 @@ def get_patient(user: StaffUser, patient_id: int | str, action: PatientAction) -
     if patient is None:
         raise Http404("No patient matches the given query.")
     return patient
+
+
+def is_clinician(user: StaffUser) -> bool:
+    """Signed-in, active and holding a clinical role (therapist, psychiatrist, case manager)."""
+    return bool(user.is_authenticated and user.is_active and user.role in CLINICAL_ROLES)
 
 
 def visible_patients(user: StaffUser) -> QuerySet[Patient]:

@@ -30,10 +30,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "patients.change_patient",
         "patients.manage_careteam",
         "patients.view_all_demographics",
+        "casemanagement.manage_resources",
     ),
-    Role.CASE_MANAGER: ("patients.add_patient",),
-    Role.THERAPIST: (),
-    Role.PSYCHIATRIST: (),
+    Role.CASE_MANAGER: (
+        "patients.add_patient",
+        "casemanagement.manage_referrals",
+        "casemanagement.manage_resources",
+    ),
+    Role.THERAPIST: ("therapy.record_therapy",),
+    Role.PSYCHIATRIST: ("medication.prescribe",),
 }
 
 # Object permissions (codenames on patients.Patient) a care-team role grants on that patient.

@@ -54,6 +54,10 @@ pages = [
 
 urlpatterns = [
     *pages,
+    # Care components: each app's urls.py holds its pages and its /api/v1/ endpoints.
+    path("", include("therapy.urls")),
+    path("", include("medication.urls")),
+    path("", include("casemanagement.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),

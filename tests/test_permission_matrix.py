@@ -6,29 +6,14 @@ or redirect means the action really happened, and a 403/404 is decided before an
 is looked at. A route missing here fails test_every_route_is_in_the_matrix.
 """
 
-import datetime
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.careteam.factories import PASSWORD
-
-PRINCIPALS = ["therapist", "psychiatrist", "case_manager", "admin", "outsider", "anonymous"]
-TEAM = ("therapist", "psychiatrist", "case_manager")
-
-
-def expect(*, team=None, admin=None, outsider=None, anonymous=None, **per_role):
-    """Expected status per principal. ``team`` applies to each team role unless one is named."""
-    result = dict.fromkeys(TEAM, team)
-    result.update(per_role)
-    result.update(admin=admin, outsider=outsider, anonymous=anonymous)
-    return result
-
-
-PAGE_ANON = 302  # redirect to the sign-in page
-API_ANON = 401
-
-today = datetime.date(2026, 11, 27)
+from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
+from tests.matrix import API_ANON, PAGE_ANON, PRINCIPALS, expect
+from tests.medication.matrix import MATRIX as MEDICATION_MATRIX
+from tests.therapy.matrix import MATRIX as THERAPY_MATRIX
 
 
 def patient_kwargs(w):
@@ -167,6 +152,9 @@ MATRIX = [
     ("api_goal_detail", "patch", lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
      lambda w: {"status": "met", "version": w.goal.version},
      expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
+    *THERAPY_MATRIX,
+    *MEDICATION_MATRIX,
+    *CASEMANAGEMENT_MATRIX,
 ]
 
 

@@ -5,7 +5,10 @@ for a local demo only (the command refuses to run with DEBUG off unless --force 
 """
 
 import datetime
+import importlib
+import importlib.util
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -56,7 +59,16 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for local use: run with DEBUG=true (or --force).")
         with transaction.atomic():
             staff = self._staff()
-            self._patients(staff)
+            created = self._patients(staff)
+            # Each component app may have a `demo` module with
+            # seed(*, staff: dict[str, User], patients: list[Patient], today: date) adding its own
+            # history to the newly created demo patients (found through the app registry, so the
+            # core imports no component).
+            for app in apps.get_app_configs():
+                if created and importlib.util.find_spec(f"{app.name}.demo") is not None:
+                    importlib.import_module(f"{app.name}.demo").seed(
+                        staff=staff, patients=created, today=timezone.localdate()
+                    )
         self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))
         for username, _first, _last, role in DEMO_STAFF:
             self.stdout.write(f"  {Role(role).label:<13} {username:<13} "
@@ -78,9 +90,11 @@ class Command(BaseCommand):
             staff[username] = user
         return staff
 
-    def _patients(self, staff: dict[str, User]) -> None:
+    def _patients(self, staff: dict[str, User]) -> list[Patient]:
+        """Create the demo patients that do not exist yet; return the ones created."""
         admin = staff["admin"]
         today = timezone.localdate()
+        created = []
         for index, (first, last, dob, mrn, problems, therapy, meds, case_mgmt, goals) in enumerate(
             DEMO_PATIENTS
         ):
@@ -112,3 +126,5 @@ class Command(BaseCommand):
                     actor=therapist, patient=patient, description=description,
                     measurable_target=target, target_date=today + datetime.timedelta(days=days),
                 )
+            created.append(patient)
+        return created
