@@ -19,7 +19,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from patients.models import Patient, PatientUserObjectPermission
 
-from .models import User
+from .models import Flag, Notification, User
 from .roles import CLINICAL_ROLES
 
 StaffUser = User | AnonymousUser
@@ -155,3 +155,27 @@ def team_patients(user: StaffUser) -> QuerySet[Patient]:
         with_superuser=False,
         accept_global_perms=False,
     )
+
+
+def get_flag(user: StaffUser, flag_id: int | str, action: PatientAction) -> Flag:
+    """A flag, if the user may do ``action`` on its patient (404 outside the care team)."""
+    try:
+        pk = int(flag_id)
+    except (TypeError, ValueError):
+        raise Http404("No flag matches the given query.") from None
+    flag = Flag.objects.select_related("patient").filter(pk=pk).first()
+    if flag is None:
+        raise Http404("No flag matches the given query.")
+    check_patient(user, flag.patient_id, action)
+    return flag
+
+
+def get_own_notification(user: StaffUser, notification_id: int | str) -> Notification:
+    """One of the user's own in-app notifications; anyone else's is "not found"."""
+    notification = Notification.objects.filter(
+        pk=notification_id, recipient_id=getattr(user, "pk", None),
+        channel=Notification.Channel.IN_APP,
+    ).first()
+    if notification is None or not user.is_active:
+        raise Http404("No notification matches the given query.")
+    return notification

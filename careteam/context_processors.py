@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from . import access
+from . import access, selectors
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -10,4 +10,5 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_staff": access.can(user, "careteam.manage_staff"),
         "nav_audit": access.can(user, "careteam.view_auditevent"),
+        "unread_count": selectors.unread_count(actor=user),
     }

@@ -2,6 +2,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
 from . import audit
@@ -26,3 +27,25 @@ class RequestIdMiddleware:
             audit.request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def passive_session(view: Callable) -> Callable:
+    """Mark a view (e.g. the unread-count poll) as not counting as activity: it does not renew
+    the idle timeout, so a page left open still signs out after SESSION_IDLE_MINUTES."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.passive_session = True  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+class IdleTimeoutSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, except that passive requests leave the session untouched."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(request, "passive_session", False):
+            return response
+        return super().process_response(request, response)

@@ -55,3 +55,14 @@ TEAM_ROLES_FOR_STAFF_ROLE: dict[str, tuple[str, ...]] = {
     Role.CASE_MANAGER: (Role.CASE_MANAGER,),
     Role.ADMIN: (),
 }
+
+# Flags: which care-team roles must act on each category; everyone else on the team is informed.
+FLAG_ACTING_ROLES: dict[str, tuple[str, ...]] = {
+    "side_effect": (Role.PSYCHIATRIST,),
+    "safety": (Role.THERAPIST, Role.PSYCHIATRIST, Role.CASE_MANAGER),
+    "missed_sessions": (Role.CASE_MANAGER, Role.THERAPIST),
+    "non_adherence": (Role.PSYCHIATRIST,),
+    "social": (Role.CASE_MANAGER,),
+    "clinical_change": (Role.PSYCHIATRIST,),
+    "other": (),
+}

@@ -132,3 +132,18 @@ def staff_update(*, actor: User, user: User, **fields: Any) -> User:
         audit.record(actor=actor, action=audit.Action.UPDATE, object_type="user",
                      object_id=user.pk, changes=changes)
     return user
+
+
+@transaction.atomic
+def notification_preference_set(*, actor: User, email_notifications: str) -> User:
+    if email_notifications not in User.EmailPreference.values:
+        raise ValidationError({"email_notifications": [
+            f"Choose one of: {', '.join(User.EmailPreference.values)}."]})
+    before = actor.email_notifications
+    if before != email_notifications:
+        actor.email_notifications = email_notifications
+        actor.save(update_fields=["email_notifications"])
+        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="user",
+                     object_id=actor.pk, changes={"email_notifications": [before,
+                                                                          email_notifications]})
+    return actor

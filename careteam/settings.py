@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "careteam.middleware.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "careteam.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -249,7 +249,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Longer than any task runs and any countdown used; far-ahead work goes through beat instead.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing must not hold a request up when Redis is unreachable: the outbox keeps the work.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-republish": {"task": "careteam.tasks.republish_outbox", "schedule": 30.0},
+    "flags-escalate": {"task": "careteam.tasks.escalate_flags", "schedule": 60.0},
+}
+
+# --- Flags and notifications ----------------------------------------------------------------
+FLAG_ESCALATION_MINUTES = env_int("FLAG_ESCALATION_MINUTES", 15)
+# Outbox rows not delivered this long after they were written are published again.
+OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 30)
+# Fault-testing knob only (0 in real use): pause between recipients while delivering.
+NOTIFICATION_DELIVERY_STEP_DELAY = float(env_str("NOTIFICATION_DELIVERY_STEP_DELAY", "0") or 0)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -1,6 +1,6 @@
 """Reads for patients, care teams and care plans, narrowed by careteam.access."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from careteam import access
 from careteam.models import User
@@ -17,7 +17,11 @@ def patient_list(*, actor: User, search: str = "", mine_only: bool = False) -> Q
             terms &= (Q(first_name__icontains=word) | Q(last_name__icontains=word)
                       | Q(record_number__icontains=word))
         patients = patients.filter(terms)
-    return patients.prefetch_related(
+    open_flags = ~Q(flags__status="resolved")
+    return patients.annotate(
+        open_flags=Count("flags", filter=open_flags),
+        urgent_flags=Count("flags", filter=open_flags & Q(flags__severity="urgent")),
+    ).prefetch_related(
         Prefetch("team_members", queryset=CareTeamMember.objects.select_related("user"))
     ).order_by("last_name", "first_name", "id")
 

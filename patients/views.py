@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
+from careteam import selectors as core_selectors
 from careteam.errors import StaleEdit
 from careteam.viewutils import call_service
 
@@ -62,6 +63,8 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patient": patient,
         "team": selectors.care_team(patient=patient),
         "plan": selectors.care_plan(patient=patient) if on_team else None,
+        "open_flags": core_selectors.flags_for_patient(actor=request.user, patient_id=patient.pk,
+                                                       status="open") if on_team else None,
         "on_team": on_team,
         "manage_team": manage_team,
         "team_form": CareTeamAddForm(staff_queryset=selectors.assignable_staff(patient=patient))

@@ -9,11 +9,23 @@ is looked at. A route missing here fails test_every_route_is_in_the_matrix.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.careteam.factories import PASSWORD
+from careteam.models import Notification
+from tests.careteam.factories import PASSWORD, delivered_flag
 from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
 from tests.matrix import API_ANON, PAGE_ANON, PRINCIPALS, expect
 from tests.medication.matrix import MATRIX as MEDICATION_MATRIX
 from tests.therapy.matrix import MATRIX as THERAPY_MATRIX
+
+
+def flag_kwargs(w):
+    """A side-effect flag Theo raised: sent to Priya (must act) and Carmen (informed)."""
+    return {"flag_id": delivered_flag(patient=w.patient, by=w.therapist).pk}
+
+
+def priya_notification_kwargs(w):
+    flag = delivered_flag(patient=w.patient, by=w.therapist)
+    note = Notification.objects.get(flag=flag, recipient=w.psychiatrist, channel="in_app")
+    return {"notification_id": note.pk}
 
 
 def patient_kwargs(w):
@@ -152,6 +164,42 @@ MATRIX = [
     ("api_goal_detail", "patch", lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
      lambda w: {"status": "met", "version": w.goal.version},
      expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
+    ("notifications_inbox", "get", None, None,
+     expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
+    ("notifications_unread_count", "get", None, None,  # anonymous: htmx is sent to sign-in
+     expect(team=200, admin=200, outsider=200, anonymous=204)),
+    ("notification_read", "post", priya_notification_kwargs, None,
+     expect(team=404, psychiatrist=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    ("notification_preferences", "get", None, None,
+     expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
+    ("notification_preferences", "post", None, lambda w: {"email_notifications": "all"},
+     expect(team=302, admin=302, outsider=302, anonymous=PAGE_ANON)),
+    ("flag_create", "get", patient_kwargs, None,
+     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    ("flag_create", "post", patient_kwargs,
+     lambda w: {"category": "missed_sessions", "severity": "routine", "message": "Two no-shows"},
+     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    ("flag_detail", "get", flag_kwargs, None,
+     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    ("flag_acknowledge", "post", flag_kwargs, None,
+     expect(team=302, therapist=403, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    ("flag_resolve", "post", flag_kwargs, lambda w: {"note": "Dose reduced"},
+     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    ("api_patient_flags", "get", patient_kwargs, None,
+     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
+    ("api_patient_flags", "post", patient_kwargs,
+     lambda w: {"category": "social", "severity": "urgent", "message": "Eviction notice"},
+     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
+    ("api_flag_detail", "get", flag_kwargs, None,
+     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
+    ("api_flag_acknowledge", "post", flag_kwargs, None,
+     expect(team=200, therapist=403, admin=404, outsider=404, anonymous=API_ANON)),
+    ("api_flag_resolve", "post", flag_kwargs, lambda w: {"note": "Dose reduced"},
+     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
+    ("api_notifications", "get", None, None,
+     expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    ("api_notification_read", "post", priya_notification_kwargs, None,
+     expect(team=404, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON)),
     *THERAPY_MATRIX,
     *MEDICATION_MATRIX,
     *CASEMANAGEMENT_MATRIX,
