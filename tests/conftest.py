@@ -8,12 +8,8 @@ Olivia, 403 for the wrong role on the team, and a login redirect / 401 for nobod
 
 import datetime
 import os
-import subprocess
-import sys
-import time
-import uuid
+import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -29,6 +25,7 @@ from patients.models import Goal, Patient
 from patients.services import goal_create
 from tests.careteam.factories import UserFactory
 from tests.patients.factories import make_patient
+from tests.processes import CeleryClientConfig, CeleryWorker, RedisServer, new_queue
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -129,45 +126,33 @@ def celery_eager():
 
 @pytest.fixture
 def live_celery_worker(transactional_db, tmp_path):
-    """A real Celery worker process on the real Redis, reading the test database.
+    """A real Celery worker process on the real Redis (REDIS_URL), reading the test database.
 
     It consumes a queue of its own, so the machine's other workers and leftovers of earlier runs
     are never involved. Needs PostgreSQL and Redis: CI has both (and fails a skipped test).
     """
     if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
         pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL; CI sets both")
-    db = connection.settings_dict
-    database_url = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                    f"{db['PORT'] or 5432}/{db['NAME']}")
-    queue = f"test-{uuid.uuid4().hex[:10]}"
-    log = tmp_path / "worker.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=database_url, REDIS_URL=django_settings.REDIS_URL, DEBUG="true",
-               CARETEAM_NO_DOTENV="1", CELERY_TASK_DEFAULT_QUEUE=queue)
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "careteam", "worker", "--pool=solo",
-             "--queues", queue, "--hostname", f"{queue}@%h", "--without-mingle",
-             "--without-gossip", "--loglevel=INFO"],
-            cwd=Path(__file__).resolve().parent.parent, env=env, stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    previous_queue = celery_app.conf.task_default_queue
-    previous_eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Celery worker did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield process
-    finally:
-        celery_app.conf.task_default_queue = previous_queue
-        celery_app.conf.task_always_eager = previous_eager
-        process.terminate()
+    queue = new_queue()
+    worker = CeleryWorker(broker_url=django_settings.REDIS_URL, queue=queue, logdir=tmp_path,
+                          EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+                          EMAIL_FILE_PATH=str(tmp_path / "mail"))
+    with CeleryClientConfig(broker_url=None, queue=queue):
+        worker.start()
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            yield worker
+        finally:
+            worker.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of the test's own, on its own port (the machine's Redis is untouched)."""
+    if connection.vendor != "postgresql" or not shutil.which("redis-server"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL) and redis-server; CI has both")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

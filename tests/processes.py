@@ -1,0 +1,158 @@
+"""Real servers started by the tests themselves: a Redis server on a port of its own and Celery
+worker processes reading the test database. Fault tests stop, restart and kill them."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from django.db import connection
+
+from careteam.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+class RedisServer:
+    """redis-server on 127.0.0.1:<own port>, keeping nothing on disk."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, timeout=15, what=f"redis on port {self.port}")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        wait_for(lambda: not self._answers(), timeout=10, what="redis to stop")
+
+
+class CeleryWorker:
+    """One Celery worker process (solo pool) on its own queue, reading the test database."""
+
+    def __init__(self, *, broker_url: str, queue: str, logdir: Path, **env: str) -> None:
+        self.broker_url = broker_url
+        self.queue = queue
+        self.logdir = logdir
+        self.extra_env = env
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def env(self) -> dict[str, str]:
+        db = connection.settings_dict
+        database_url = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+                        f"{db['PORT'] or 5432}/{db['NAME']}")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+        env.update(DATABASE_URL=database_url, REDIS_URL=self.broker_url, DEBUG="true",
+                   CARETEAM_NO_DOTENV="1", CELERY_TASK_DEFAULT_QUEUE=self.queue, **self.extra_env)
+        return env
+
+    @property
+    def log(self) -> Path:
+        return self.logdir / f"worker-{self.starts}.log"
+
+    def start(self) -> None:
+        self.starts += 1
+        with open(self.log, "w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "careteam", "worker", "--pool=solo",
+                 "--queues", self.queue, "--hostname", f"{self.queue}-{self.starts}@%h",
+                 "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+                cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+            )
+        wait_for(self._ready, timeout=60, what=f"celery worker (log: {self.log})")
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"celery worker exited:\n{self.log.read_text()}")
+        return "ready." in self.log.read_text()
+
+    def poll(self) -> int | None:
+        return self.process.poll() if self.process else None
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, no acknowledgement of the task in hand."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class CeleryClientConfig:
+    """Point this process's Celery app (the publishing side) at a broker and queue, then back."""
+
+    def __init__(self, *, broker_url: str | None, queue: str) -> None:
+        self.broker_url = broker_url
+        self.queue = queue
+
+    def _reset_pools(self) -> None:
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    def __enter__(self) -> "CeleryClientConfig":
+        conf = celery_app.conf
+        self.saved = (conf.broker_url, conf.task_default_queue, conf.task_always_eager)
+        if self.broker_url:
+            conf.broker_url = self.broker_url
+        conf.task_default_queue = self.queue
+        conf.task_always_eager = False
+        self._reset_pools()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        conf = celery_app.conf
+        conf.broker_url, conf.task_default_queue, conf.task_always_eager = self.saved
+        self._reset_pools()
+
+
+def new_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
