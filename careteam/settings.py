@@ -254,6 +254,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # Publishing fails at once when Redis is unreachable instead of retrying inside a request:
+    # the outbox row is already committed and the beat job publishes it again.
+    "max_retries": 0,
 }
 # Publishing must not hold a request up when Redis is unreachable: the outbox keeps the work.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)

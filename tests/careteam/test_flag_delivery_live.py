@@ -63,8 +63,7 @@ def test_flag_raised_while_redis_is_down_arrives_once_when_it_is_back(world, own
                 {"category": "side_effect", "severity": "routine", "message": "Rash"})
             elapsed = time.monotonic() - started
             assert response.status_code == 302, "raising a flag must not fail with Redis down"
-            print(f"raise with Redis down took {elapsed:.2f}s")
-            assert elapsed < 5, f"raising a flag waited {elapsed:.1f}s on Redis"
+            assert elapsed < 1, f"raising a flag waited {elapsed:.1f}s on Redis"
             flag = Flag.objects.get()
             outbox = OutboxMessage.objects.get(flag=flag)
             assert outbox.published_at is None and outbox.delivered_at is None
