@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from careteam import flags
 from careteam import services as staff_services
-from careteam.models import User
+from careteam.models import Flag, User
 from careteam.roles import Role
 from patients import services as patient_services
 from patients.models import Patient
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                     importlib.import_module(f"{app.name}.demo").seed(
                         staff=staff, patients=created, today=timezone.localdate()
                     )
+            if created:
+                self._flags(staff, created)
         self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))
         for username, _first, _last, role in DEMO_STAFF:
             self.stdout.write(f"  {Role(role).label:<13} {username:<13} "
@@ -89,6 +92,28 @@ class Command(BaseCommand):
                 admin = user
             staff[username] = user
         return staff
+
+    def _flags(self, staff: dict[str, User], patients: list[Patient]) -> None:
+        """A few hand-raised flags, open and acknowledged, so every clinician's inbox has
+        something in it (components' demo data may raise automatic ones as well)."""
+        first, second, *_rest = patients
+        eviction = flags.flag_raise(
+            actor=staff["casemanager"], patient=first, category="social", severity="urgent",
+            message="Eviction notice received; may lose housing at the end of the month.")
+        flags.flag_raise(
+            actor=staff["psychiatrist"], patient=second, category="clinical_change",
+            severity="routine", message="Reports poorer sleep since the last review.")
+        flags.flag_raise(
+            actor=staff["therapist"], patient=patients[-1], category="other", severity="routine",
+            message="Asked for sessions to move to evenings.")
+        # Delivery happens after the commit (in-process in the embedded set-up); acknowledge the
+        # eviction flag for the therapist then.
+        transaction.on_commit(lambda: self._acknowledge(eviction.pk, staff["therapist"]))
+
+    def _acknowledge(self, flag_id: int, user: User) -> None:
+        flag = Flag.objects.get(pk=flag_id)
+        if flag.notifications.filter(recipient=user).exists():
+            flags.flag_acknowledge(actor=user, flag=flag)
 
     def _patients(self, staff: dict[str, User]) -> list[Patient]:
         """Create the demo patients that do not exist yet; return the ones created."""
