@@ -1,0 +1,177 @@
+"""Medication pages: the patient's medication page and the forms that change it.
+
+Each view: access (404 off the team, 403 wrong role) → form → service → redirect with a message,
+or the form again with status 400 and a message per field.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from careteam import access, audit
+from careteam.viewutils import call_service
+
+from . import selectors, services
+from .forms import (
+    AdherenceForm,
+    DiscontinueForm,
+    OrderChangeForm,
+    OrderForm,
+    SideEffectForm,
+    SideEffectStatusForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A form page; 400 when it is shown again because the input was refused."""
+    form = context["form"]
+    code = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, context, status=code)
+
+
+def _done(request: HttpRequest, patient_id: int, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("medication_page", patient_id=patient_id)
+
+
+def _initial_order(request: HttpRequest) -> dict:
+    """Preselect the order named in ``?order=`` (links from the medication page); an id that is
+    not one of the patient's orders simply selects nothing."""
+    raw = request.GET.get("order", "")
+    return {"order": int(raw)} if raw.isdigit() else {}
+
+
+@login_required
+@require_http_methods(["GET"])
+def medication_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    current = list(selectors.current_orders(patient=patient))
+    history = Paginator(selectors.orders(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("history_page"))
+    adherence = Paginator(selectors.adherence_observations(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("adherence_page"))
+    side_effects = Paginator(selectors.side_effects(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("side_effects_page"))
+    shown_orders = {order.pk: order for order in [*current, *history.object_list]}
+    audit.record_reads(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
+                       objects=shown_orders.values(), patient_attr="patient_id")
+    audit.record_reads(actor=request.user, action=audit.Action.VIEW,
+                       object_type="adherenceobservation", objects=adherence.object_list,
+                       patient_attr="patient_id")
+    audit.record_reads(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
+                       objects=side_effects.object_list, patient_attr="patient_id")
+    return render(request, "medication/medication_page.html", {
+        "patient": patient,
+        "current": current,
+        "history": history,
+        "adherence": adherence,
+        "side_effects": side_effects,
+        "can_prescribe": access.can(request.user, "medication.prescribe"),
+        "status_form": SideEffectStatusForm(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+    form = OrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order = call_service(form, services.medication_order_create, actor=request.user,
+                             patient=patient, **form.cleaned_data)
+        if order is not None:
+            return _done(request, patient.pk, f"{order.drug_name} {order.regimen} started.")
+    return _render_form(request, "medication/order_form.html", {"form": form, "patient": patient})
+
+
+def _order_for_edit(request: HttpRequest, patient_id: int, order_id: int):
+    patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+    order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
+    if request.method == "GET":
+        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
+                     object_id=order.pk, patient_id=patient.pk)
+    return patient, order
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_change(request: HttpRequest, patient_id: int, order_id: int) -> HttpResponse:
+    patient, order = _order_for_edit(request, patient_id, order_id)
+    form = OrderChangeForm.for_order(order, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new_order = call_service(form, services.medication_order_change, actor=request.user,
+                                 patient=patient, order=order, **form.cleaned_data)
+        if new_order is not None:
+            return _done(request, patient.pk,
+                         f"{new_order.drug_name} changed: now {new_order.regimen}.")
+    return _render_form(request, "medication/order_change.html",
+                        {"form": form, "patient": patient, "order": order})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_discontinue(request: HttpRequest, patient_id: int, order_id: int) -> HttpResponse:
+    patient, order = _order_for_edit(request, patient_id, order_id)
+    form = DiscontinueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        stopped = call_service(form, services.medication_order_discontinue, actor=request.user,
+                               patient=patient, order=order, **form.cleaned_data)
+        if stopped is not None:
+            return _done(request, patient.pk, f"{stopped.drug_name} discontinued.")
+    return _render_form(request, "medication/order_discontinue.html",
+                        {"form": form, "patient": patient, "order": order})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adherence_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    orders = selectors.orders(patient=patient)
+    form = AdherenceForm(request.POST or None, orders=orders,
+                         initial=_initial_order(request))
+    if request.method == "POST" and form.is_valid():
+        observation = call_service(form, services.adherence_record, actor=request.user,
+                                   patient=patient, **form.cleaned_data)
+        if observation is not None:
+            return _done(request, patient.pk, "Adherence observation recorded.")
+    return _render_form(request, "medication/adherence_form.html", {"form": form, "patient": patient})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def side_effect_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    orders = selectors.orders(patient=patient)
+    form = SideEffectForm(request.POST or None, orders=orders,
+                          initial=_initial_order(request))
+    if request.method == "POST" and form.is_valid():
+        report = call_service(form, services.side_effect_report, actor=request.user,
+                              patient=patient, **form.cleaned_data)
+        if report is not None:
+            return _done(request, patient.pk, "Side effect reported.")
+    return _render_form(request, "medication/side_effect_form.html",
+                        {"form": form, "patient": patient})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def side_effect_status(request: HttpRequest, patient_id: int, report_id: int) -> HttpResponse:
+    """Acknowledge or resolve a report (the medication page posts here from its buttons)."""
+    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
+    if request.method == "GET":
+        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
+                     object_id=report.pk, patient_id=patient.pk)
+    form = SideEffectStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        updated = call_service(form, services.side_effect_status_update, actor=request.user,
+                               patient=patient, report=report, **form.cleaned_data)
+        if updated is not None:
+            return _done(request, patient.pk, f"Side effect marked {updated.get_status_display().lower()}.")
+    return _render_form(request, "medication/side_effect_status.html",
+                        {"form": form, "patient": patient, "report": report})

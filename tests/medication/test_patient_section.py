@@ -1,0 +1,77 @@
+"""The medication part of the patient page: what the patient takes now, how it changed, and the
+side effects still open — for the care team only."""
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from careteam.models import AuditEvent
+from medication import services
+from tests.medication.factories import make_order, make_side_effect
+
+DAY = datetime.timedelta(days=1)
+
+
+def _history(world):
+    today = timezone.localdate()
+    first = make_order(world, start_date=today - 90 * DAY)
+    current = services.medication_order_change(actor=world.psychiatrist, patient=world.patient,
+                                               order=first, dose=Decimal("100"),
+                                               effective_date=today - 30 * DAY)
+    stopped = make_order(world, drug_name="Lorazepam", drug_class="anxiolytic",
+                         dose=Decimal("0.5"), frequency="as_needed", start_date=today - 60 * DAY)
+    services.medication_order_discontinue(actor=world.psychiatrist, patient=world.patient,
+                                          order=stopped, reason="Tapered off",
+                                          effective_date=today - 20 * DAY)
+    return first, current, stopped
+
+
+def test_patient_page_shows_current_medication_changes_and_open_side_effects(world, page_client):
+    first, current, stopped = _history(world)
+    open_report = make_side_effect(world, order=current, symptom="Tremor in the hands")
+    resolved = make_side_effect(world, order=current, symptom="Vivid dreams")
+    services.side_effect_status_update(actor=world.therapist, patient=world.patient,
+                                       report=resolved, status="resolved")
+    response = page_client(world.case_manager).get(reverse("patient_detail",
+                                                           args=[world.patient.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    section = body[body.index('id="medication-heading"'):]
+    current_table = section[:section.index("Changes over time")]
+    # current list: only the active order, with class, dose, route, frequency and since
+    assert "Sertraline" in current_table and "100 mg" in current_table and "SSRI" in current_table
+    assert "once daily" in current_table and current.start_date.isoformat() in current_table
+    assert "Lorazepam" not in current_table and "50 mg" not in current_table
+    # the compact history, with dates
+    today = timezone.localdate()
+    assert f"{(today - 30 * DAY).isoformat()}</time> Sertraline: dose changed from 50 mg to 100 mg" \
+        in section
+    assert f"{(today - 90 * DAY).isoformat()}</time> Sertraline started, 50 mg oral once daily" \
+        in section
+    assert f"{(today - 20 * DAY).isoformat()}</time> Lorazepam discontinued" in section
+    # open side effects only
+    assert "Tremor in the hands" in section and "Vivid dreams" not in section
+    assert reverse("medication_page", args=[world.patient.pk]) in section
+    # what the section showed is audited
+    shown = set(AuditEvent.objects.filter(actor=world.case_manager, object_type="medicationorder",
+                                          action="view").values_list("object_id", flat=True))
+    assert shown == {str(first.pk), str(current.pk), str(stopped.pk)}
+    assert AuditEvent.objects.filter(actor=world.case_manager, object_type="sideeffectreport",
+                                     object_id=str(open_report.pk)).exists()
+
+
+def test_admin_sees_no_medication_on_the_patient_page(world, page_client):
+    make_order(world)
+    body = page_client(world.admin).get(reverse("patient_detail", args=[world.patient.pk])) \
+        .content.decode()
+    assert "Sertraline" not in body and 'id="medication-heading"' not in body
+    assert not AuditEvent.objects.filter(actor=world.admin, object_type="medicationorder").exists()
+
+
+def test_only_psychiatrists_get_the_start_link(world, page_client):
+    url = reverse("patient_detail", args=[world.patient.pk])
+    start = reverse("medication_order_create", args=[world.patient.pk])
+    assert start in page_client(world.psychiatrist).get(url).content.decode()
+    assert start not in page_client(world.therapist).get(url).content.decode()
