@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Flags and notifications ----------------------------------------------------------------
 FLAG_ESCALATION_MINUTES = env_int("FLAG_ESCALATION_MINUTES", 15)
+# Automatic flags: this many "missed" adherence observations in a row on one order.
+NON_ADHERENCE_FLAG_AFTER = env_int("NON_ADHERENCE_FLAG_AFTER", 3)
 # Outbox rows not delivered this long after they were written are published again.
 OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 30)
 # Fault-testing knob only (0 in real use): pause between recipients while delivering.

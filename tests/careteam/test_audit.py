@@ -56,13 +56,14 @@ def test_each_read_and_write_leaves_a_row_with_actor_and_object(world, canary, a
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
         response = call()
         assert response.status_code in (200, 201), response.status_code
-        rows = _rows_for(pid, last)
-        assert rows, f"no audit row for {action} {object_type}"
-        row = rows[-1] if action != "list" else rows[0]
-        assert (row.actor, row.action, row.object_type) == (world.therapist, action, object_type)
-        if object_id:
-            assert row.object_id == object_id
-        assert row.request_id  # ties the row to the request
+        rows = [r for r in _rows_for(pid, last)
+                if (r.action, r.object_type) == (action, object_type)
+                and (object_id is None or r.object_id == object_id)]
+        # (A page may record more reads besides, e.g. the components' sections of the patient
+        # page; the row for this record must be among them.)
+        assert len(rows) == 1, f"expected one audit row for {action} {object_type} {object_id}"
+        assert rows[0].actor == world.therapist
+        assert rows[0].request_id  # ties the row to the request
 
 
 def test_no_audit_row_holds_patient_data(world, canary, api_client, page_client):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from careteam import flags
 from careteam.models import Flag, Notification, OutboxMessage
+from tests.medication.factories import make_order
 from tests.processes import CeleryClientConfig, CeleryWorker, new_queue, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,12 +27,15 @@ def counts(flag):
 EXPECTED_SIDE_EFFECT = {("priya", "in_app"): 1, ("priya", "email"): 1, ("carmen", "in_app"): 1}
 
 
-def test_side_effect_flag_through_a_live_worker(world, live_celery_worker, api_client):
+def test_side_effect_report_reaches_the_team_through_a_live_worker(world, live_celery_worker,
+                                                                   api_client):
+    order = make_order(world)
     response = api_client(world.therapist).post(
-        f"/api/v1/patients/{world.patient.pk}/flags/",
-        {"category": "side_effect", "severity": "routine", "message": "Tremor"}, format="json")
+        f"/api/v1/patients/{world.patient.pk}/side-effects/",
+        {"order": order.pk, "symptom": "Tremor", "severity": "moderate",
+         "onset_date": str(order.start_date + datetime.timedelta(days=3))}, format="json")
     assert response.status_code == 201
-    flag = Flag.objects.get(pk=response.json()["id"])
+    flag = Flag.objects.get(source_type="sideeffectreport", source_id=response.json()["id"])
     wait_for(lambda: OutboxMessage.objects.filter(flag=flag, delivered_at__isnull=False).exists(),
              timeout=30, what="delivery by the worker")
     assert counts(flag) == EXPECTED_SIDE_EFFECT
