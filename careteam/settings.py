@@ -263,12 +263,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2
 CELERY_BEAT_SCHEDULE: dict = {
     "outbox-republish": {"task": "careteam.tasks.republish_outbox", "schedule": 30.0},
     "flags-escalate": {"task": "careteam.tasks.escalate_flags", "schedule": 60.0},
+    "phq9-review-flags": {"task": "therapy.tasks.raise_phq9_review_flags", "schedule": 6 * 3600.0},
 }
 
 # --- Flags and notifications ----------------------------------------------------------------
 FLAG_ESCALATION_MINUTES = env_int("FLAG_ESCALATION_MINUTES", 15)
 # Automatic flags: this many "missed" adherence observations in a row on one order.
 NON_ADHERENCE_FLAG_AFTER = env_int("NON_ADHERENCE_FLAG_AFTER", 3)
+# ... this many no-shows in a row; and no 50% PHQ-9 improvement this many weeks after baseline.
+MISSED_SESSIONS_FLAG_AFTER = env_int("MISSED_SESSIONS_FLAG_AFTER", 2)
+NO_IMPROVEMENT_WEEKS = env_int("NO_IMPROVEMENT_WEEKS", 10)
 # Outbox rows not delivered this long after they were written are published again.
 OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 30)
 # Fault-testing knob only (0 in real use): pause between recipients while delivering.

@@ -20,7 +20,7 @@ from .forms import (
 from .middleware import passive_session
 from .models import Notification
 from .roles import Role
-from .viewutils import call_service
+from .viewutils import call_service, form_data
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -50,7 +50,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "careteam.manage_staff")
-    form = StaffCreateForm(request.POST or None)
+    form = StaffCreateForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         user = call_service(form, services.staff_create, actor=request.user, **form.cleaned_data)
         if user is not None:
@@ -65,7 +65,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = get_object_or_404(selectors.staff_list(actor=request.user), pk=staff_id)
     initial = {name: getattr(staff, name) for name in services.STAFF_FIELDS}
-    form = StaffEditForm(request.POST or None, initial=initial)
+    form = StaffEditForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         user = call_service(form, services.staff_update, actor=request.user, user=staff,
                             **form.cleaned_data)
@@ -130,7 +130,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     form = NotificationPreferenceForm(
-        request.POST or None, initial={"email_notifications": request.user.email_notifications})
+        form_data(request), initial={"email_notifications": request.user.email_notifications})
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(
             actor=request.user, email_notifications=form.cleaned_data["email_notifications"])
@@ -144,7 +144,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def flag_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
-    form = FlagForm(request.POST or None)
+    form = FlagForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         flag = call_service(form, flags.flag_raise, actor=request.user, patient=patient,
                             **form.cleaned_data)

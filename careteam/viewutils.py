@@ -18,3 +18,9 @@ def call_service(form: forms.Form, service: Callable[..., Any], **kwargs: Any) -
         else:
             form.add_error(None, exc)
         return None
+
+
+def form_data(request: Any) -> Any:
+    """What to bind a form to: the POST data on a POST (even an empty one, which must then be
+    refused field by field), nothing on a GET."""
+    return request.POST if request.method == "POST" else None

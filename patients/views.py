@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from careteam import access, audit
 from careteam import selectors as core_selectors
 from careteam.errors import StaleEdit
-from careteam.viewutils import call_service
+from careteam.viewutils import call_service, form_data
 
 from . import selectors, services
 from .forms import CarePlanForm, CareTeamAddForm, GoalEditForm, GoalForm, PatientForm
@@ -41,7 +41,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "patients.add_patient")
-    form = PatientForm(request.POST or None)
+    form = PatientForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         patient = call_service(form, services.patient_register, actor=request.user,
                                **form.cleaned_data)
@@ -80,7 +80,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
                      object_id=patient.pk, patient_id=patient.pk)
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientForm(form_data(request), instance=patient)
     if request.method == "POST" and form.is_valid():
         done = call_service(form, services.patient_update, actor=request.user,
                             patient=patient, **form.cleaned_data)
@@ -123,7 +123,7 @@ def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
                      object_id=plan.pk, patient_id=patient.pk)
-    form = CarePlanForm(request.POST or None, instance=plan, initial={"version": plan.version})
+    form = CarePlanForm(form_data(request), instance=plan, initial={"version": plan.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -147,7 +147,7 @@ def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
-    form = GoalForm(request.POST or None)
+    form = GoalForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         goal = call_service(form, services.goal_create, actor=request.user, patient=patient,
                             **form.cleaned_data)
@@ -166,7 +166,7 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
                      object_id=goal.pk, patient_id=patient.pk)
-    form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
+    form = GoalEditForm(form_data(request), instance=goal, initial={"version": goal.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}

@@ -131,3 +131,12 @@ def test_list_is_paginated_with_page_size(world, api_client):
         make_patient(actor=world.admin)
     body = api_client(world.admin).get("/api/v1/patients/?page_size=2").json()
     assert body["count"] == 5 and len(body["results"]) == 2 and body["next"]
+
+
+def test_an_empty_submission_is_refused_not_ignored(world, page_client):
+    before = counts()
+    response = page_client(world.admin).post(reverse("patient_create"), {})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) >= {"first_name", "last_name", "date_of_birth",
+                                                    "record_number"}
+    assert counts() == before
