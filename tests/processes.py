@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from careteam.celery import app as celery_app
 
@@ -133,8 +134,9 @@ class CeleryClientConfig:
         self.queue = queue
 
     def _reset_pools(self) -> None:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        # Drop every cached broker connection (kombu keeps pools per URL, process-wide), so the
+        # next publish connects afresh to whatever broker_url now says.
+        kombu_pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
