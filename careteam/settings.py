@@ -264,7 +264,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-republish": {"task": "careteam.tasks.republish_outbox", "schedule": 30.0},
     "flags-escalate": {"task": "careteam.tasks.escalate_flags", "schedule": 60.0},
     "phq9-review-flags": {"task": "therapy.tasks.raise_phq9_review_flags", "schedule": 6 * 3600.0},
+    "resource-imports-resume": {"task": "casemanagement.tasks.resource_imports_resume",
+                                "schedule": 300.0},
 }
+# Directory CSV import: rows per transaction (progress is saved after each chunk).
+CASEMANAGEMENT_IMPORT_CHUNK_SIZE = env_int("CASEMANAGEMENT_IMPORT_CHUNK_SIZE", 100)
 
 # --- Flags and notifications ----------------------------------------------------------------
 FLAG_ESCALATION_MINUTES = env_int("FLAG_ESCALATION_MINUTES", 15)

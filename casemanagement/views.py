@@ -1,0 +1,261 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from careteam import access, audit
+from careteam.errors import StaleEdit
+from careteam.viewutils import call_service
+from patients.models import Patient
+
+from . import selectors, services
+from .forms import (
+    ContactForm,
+    NeedForm,
+    ReferralForm,
+    ReferralStatusForm,
+    ResourceEditForm,
+    ResourceFilterForm,
+    ResourceForm,
+    ResourceImportForm,
+)
+from .models import Referral
+
+PAGE_SIZE = 50
+
+
+def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A form page; 400 when it is shown again because the input was refused."""
+    form = context["form"]
+    code = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, context, status=code)
+
+
+def _status_form(referral: Referral, data=None) -> ReferralStatusForm:
+    return ReferralStatusForm(data, referral=referral, auto_id=f"id_referral{referral.pk}_%s")
+
+
+# --- a patient's case management ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def patient_case_management(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Needs (current and history), referrals with their history, and the contact log."""
+    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    manage = access.can(request.user, "casemanagement.manage_referrals")
+    current = list(selectors.current_needs(patient=patient))
+    needs = Paginator(selectors.needs(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("needs_page"))
+    referrals = Paginator(selectors.referrals(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("referrals_page"))
+    contacts = Paginator(selectors.contacts(patient=patient), PAGE_SIZE).get_page(
+        request.GET.get("contacts_page"))
+    for referral in referrals:
+        referral.status_form = (_status_form(referral)
+                                if manage and services.NEXT_STATUSES[referral.status] else None)
+    for rows, kind in ((current, "needassessment"), (needs.object_list, "needassessment"),
+                       (referrals.object_list, "referral"), (contacts.object_list, "contact")):
+        audit.record_reads(actor=request.user, action=audit.Action.VIEW, object_type=kind,
+                           objects=rows, patient_attr="patient_id")
+    overdue = [referral for referral in referrals if referral.is_overdue]
+    return render(request, "casemanagement/patient_case_management.html", {
+        "patient": patient, "current_needs": current, "needs": needs, "referrals": referrals,
+        "contacts": contacts, "overdue": overdue, "manage_referrals": manage,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        need = call_service(form, services.need_record, actor=request.user, patient=patient,
+                            **form.cleaned_data)
+        if need is not None:
+            messages.success(request, f"{need.get_domain_display()} need recorded.")
+            return redirect("casemanagement_patient", patient_id=patient.pk)
+    return _render_form(request, "casemanagement/need_form.html", {"form": form, "patient": patient})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = call_service(form, services.contact_record, actor=request.user, patient=patient,
+                               **form.cleaned_data)
+        if contact is not None:
+            messages.success(request, "Contact logged.")
+            return redirect(reverse("casemanagement_patient", args=[patient.pk]) + "#contacts")
+    return _render_form(request, "casemanagement/contact_form.html",
+                        {"form": form, "patient": patient})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.MANAGE_REFERRALS)
+    form = ReferralForm(request.POST or None, resources=selectors.referable_resources())
+    if request.method == "POST" and form.is_valid():
+        referral = call_service(form, services.referral_create, actor=request.user,
+                                patient=patient, **form.cleaned_data)
+        if referral is not None:
+            messages.success(request, f"Referral to {referral.resource} saved as a draft.")
+            return redirect(reverse("casemanagement_patient", args=[patient.pk])
+                            + f"#referral-{referral.pk}")
+    return _render_form(request, "casemanagement/referral_form.html",
+                        {"form": form, "patient": patient})
+
+
+def _referral_page(request: HttpRequest, patient: Patient, referral: Referral,
+                   form: ReferralStatusForm | None, status: int = 200) -> HttpResponse:
+    return render(request, "casemanagement/referral_detail.html",
+                  {"patient": patient, "referral": referral, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def referral_detail(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
+    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
+                 object_id=referral.pk, patient_id=patient.pk)
+    manage = access.can(request.user, "casemanagement.manage_referrals")
+    form = _status_form(referral) if manage and services.NEXT_STATUSES[referral.status] else None
+    return _referral_page(request, patient, referral, form)
+
+
+@login_required
+@require_POST
+def referral_status(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
+    patient = access.get_patient(request.user, patient_id, access.MANAGE_REFERRALS)
+    referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
+    form = _status_form(referral, request.POST)
+    if form.is_valid():
+        done = call_service(form, services.referral_status_change, actor=request.user,
+                            referral=referral, **form.service_kwargs())
+        if done is not None:
+            messages.success(request, f"Referral to {referral.resource} is now "
+                                      f"{done.get_status_display().lower()}.")
+            return redirect(reverse("casemanagement_patient", args=[patient.pk])
+                            + f"#referral-{referral.pk}")
+    return _referral_page(request, patient, referral, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET"])
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """The caller's overdue referral follow-ups across their caseload (case managers)."""
+    access.require(request.user, "casemanagement.manage_referrals")
+    page = Paginator(selectors.overdue_referrals(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="referral",
+                       objects=page.object_list, patient_attr="patient_id")
+    return render(request, "casemanagement/follow_ups.html", {"page": page})
+
+
+# --- the resource directory ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def resource_list(request: HttpRequest) -> HttpResponse:
+    form = ResourceFilterForm(request.GET)
+    valid = form.is_valid()
+    rows = selectors.resources(actor=request.user, **(form.filters() if valid else {"active": True}))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(),
+               "manage": access.can(request.user, selectors.MANAGE_RESOURCES)}
+    if request.htmx:
+        return render(request, "casemanagement/_resource_rows.html", context)
+    return render(request, "casemanagement/resource_list.html", context, status=200 if valid else 400)
+
+
+@login_required
+@require_http_methods(["GET"])
+def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
+    return render(request, "casemanagement/resource_detail.html", {
+        "resource": resource, "manage": access.can(request.user, selectors.MANAGE_RESOURCES)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, selectors.MANAGE_RESOURCES)
+    form = ResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        resource = call_service(form, services.resource_create, actor=request.user,
+                                **form.cleaned_data)
+        if resource is not None:
+            messages.success(request, f"{resource} added to the directory.")
+            return redirect("casemanagement_resource_detail", resource_id=resource.pk)
+    return _render_form(request, "casemanagement/resource_form.html",
+                        {"form": form, "resource": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
+    access.require(request.user, selectors.MANAGE_RESOURCES)
+    resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
+    form = ResourceEditForm(request.POST or None, instance=resource,
+                            initial={"version": resource.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            done = call_service(form, services.resource_update, actor=request.user,
+                                resource=resource, version=form.cleaned_data["version"], **fields)
+        except StaleEdit as exc:
+            conflict = exc.message
+        else:
+            if done is not None:
+                messages.success(request, f"{done} saved.")
+                return redirect("casemanagement_resource_detail", resource_id=resource.pk)
+    context = {"form": form, "resource": resource, "conflict": conflict}
+    if conflict:
+        return render(request, "casemanagement/resource_form.html", context, status=409)
+    return _render_form(request, "casemanagement/resource_form.html", context)
+
+
+# --- directory imports --------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resource_imports(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of the directory (checked before anything is queued); the latest imports."""
+    access.require(request.user, selectors.MANAGE_RESOURCES)
+    form = ResourceImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = call_service(form, services.resource_import_start, actor=request.user,
+                           filename=upload.name, content_type=upload.content_type or "",
+                           data=upload.read())
+        if job is not None:
+            messages.success(request, f"{job.filename}: {job.total_rows} rows queued for import.")
+            return redirect("casemanagement_import_detail", import_id=job.pk)
+    page = Paginator(selectors.resource_imports(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return _render_form(request, "casemanagement/import_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_http_methods(["GET"])
+def resource_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The progress bar (htmx polls the partial every second until the job is done) and then
+    the report."""
+    access.require(request.user, selectors.MANAGE_RESOURCES)
+    job = get_object_or_404(selectors.resource_imports(actor=request.user), pk=import_id)
+    if request.htmx:
+        return render(request, "casemanagement/_import_progress.html", {"job": job})
+    return render(request, "casemanagement/import_detail.html", {"job": job})
