@@ -56,3 +56,4 @@ def based_on_version(request: Any) -> int:
         return int(str(raw).strip().strip('W/').strip('"'))
     except ValueError:
         raise ValidationError({field: ["Must be a whole number."]}) from None
+

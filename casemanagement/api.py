@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careteam import access, audit
+from careteam.api_base import PatientRecordListView
 from careteam.api_common import based_on_version
 from patients.models import Patient
 
@@ -28,26 +29,10 @@ from .serializers import (
 )
 
 
-class _PatientListView(ListAPIView):
-    """A paginated list of one patient's records: access first, every row read audited."""
-
-    object_type = ""
-
-    def rows(self, patient: Patient) -> QuerySet:
-        raise NotImplementedError
-
-    def list(self, request: Request, patient_id: int, *args, **kwargs) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
-        page = self.paginate_queryset(self.rows(patient))
-        audit.record_reads(actor=request.user, action=audit.Action.LIST,
-                           object_type=self.object_type, objects=page, patient_attr="patient_id")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
 @extend_schema(parameters=[OpenApiParameter(
     "current", OpenApiTypes.BOOL,
     description="Only the latest assessment in each domain (the patient's current needs).")])
-class NeedListView(_PatientListView):
+class NeedListView(PatientRecordListView):
     """GET: the patient's needs assessments, newest first (?current=true: the latest per domain).
     POST: record an assessment (any care-team member)."""
 
@@ -67,7 +52,7 @@ class NeedListView(_PatientListView):
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
 
 
-class ContactListView(_PatientListView):
+class ContactListView(PatientRecordListView):
     """GET: the patient's contact log, newest first. POST: log a contact (any care-team member)."""
 
     serializer_class = ContactSerializer
@@ -85,7 +70,7 @@ class ContactListView(_PatientListView):
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
-class ReferralListView(_PatientListView):
+class ReferralListView(PatientRecordListView):
     """GET: the patient's referrals (care team). POST: refer the patient to an active resource
     (the case manager on the team); it starts as a draft."""
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
 from careteam.errors import StaleEdit
-from careteam.viewutils import call_service
+from careteam.viewutils import call_service, render_form
 from patients.models import Patient
 
 from . import selectors, services
@@ -25,13 +25,6 @@ from .forms import (
 from .models import Referral
 
 PAGE_SIZE = 50
-
-
-def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """A form page; 400 when it is shown again because the input was refused."""
-    form = context["form"]
-    code = 400 if request.method == "POST" and form.errors else 200
-    return render(request, template, context, status=code)
 
 
 def _status_form(referral: Referral, data=None) -> ReferralStatusForm:
@@ -79,7 +72,7 @@ def need_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         if need is not None:
             messages.success(request, f"{need.get_domain_display()} need recorded.")
             return redirect("casemanagement_patient", patient_id=patient.pk)
-    return _render_form(request, "casemanagement/need_form.html", {"form": form, "patient": patient})
+    return render_form(request, "casemanagement/need_form.html", {"form": form, "patient": patient})
 
 
 @login_required
@@ -93,7 +86,7 @@ def contact_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         if contact is not None:
             messages.success(request, "Contact logged.")
             return redirect(reverse("casemanagement_patient", args=[patient.pk]) + "#contacts")
-    return _render_form(request, "casemanagement/contact_form.html",
+    return render_form(request, "casemanagement/contact_form.html",
                         {"form": form, "patient": patient})
 
 
@@ -109,7 +102,7 @@ def referral_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, f"Referral to {referral.resource} saved as a draft.")
             return redirect(reverse("casemanagement_patient", args=[patient.pk])
                             + f"#referral-{referral.pk}")
-    return _render_form(request, "casemanagement/referral_form.html",
+    return render_form(request, "casemanagement/referral_form.html",
                         {"form": form, "patient": patient})
 
 
@@ -198,7 +191,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         if resource is not None:
             messages.success(request, f"{resource} added to the directory.")
             return redirect("casemanagement_resource_detail", resource_id=resource.pk)
-    return _render_form(request, "casemanagement/resource_form.html",
+    return render_form(request, "casemanagement/resource_form.html",
                         {"form": form, "resource": None})
 
 
@@ -224,7 +217,7 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
     context = {"form": form, "resource": resource, "conflict": conflict}
     if conflict:
         return render(request, "casemanagement/resource_form.html", context, status=409)
-    return _render_form(request, "casemanagement/resource_form.html", context)
+    return render_form(request, "casemanagement/resource_form.html", context)
 
 
 # --- directory imports --------------------------------------------------------------------------
@@ -246,7 +239,7 @@ def resource_imports(request: HttpRequest) -> HttpResponse:
             return redirect("casemanagement_import_detail", import_id=job.pk)
     page = Paginator(selectors.resource_imports(actor=request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    return _render_form(request, "casemanagement/import_list.html", {"form": form, "page": page})
+    return render_form(request, "casemanagement/import_list.html", {"form": form, "page": page})
 
 
 @login_required

@@ -4,18 +4,17 @@ Every endpoint first asks careteam.access for the patient (404 off the team, 403
 then validates, then calls a service. Reads are audited, one row per record returned.
 """
 
-from typing import Any
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careteam import access, audit
+from careteam.api_base import PatientRecordListView
 
 from . import selectors, services
 from .models import MedicationOrder, SideEffectReport
@@ -43,19 +42,7 @@ def _status_filter(request: Request, choices: list[str]) -> str | None:
     return value
 
 
-class _PatientListView(ListAPIView):
-    """A paginated, audited list of one patient's records."""
-
-    object_type = ""
-
-    def list_records(self, request: Request, records: Any) -> Response:
-        page = self.paginate_queryset(records)
-        audit.record_reads(actor=request.user, action=audit.Action.LIST,
-                           object_type=self.object_type, objects=page, patient_attr="patient_id")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-class MedicationOrderListView(_PatientListView):
+class MedicationOrderListView(PatientRecordListView):
     """GET: the patient's medication orders, newest first — with no filter the full history
     (changed and discontinued orders included), with ``?status=active`` the current list.
     POST: start a new order (psychiatrist on the care team)."""
@@ -124,7 +111,7 @@ class MedicationOrderDetailView(APIView):
         return Response(MedicationOrderSerializer(result).data)
 
 
-class AdherenceListView(_PatientListView):
+class AdherenceListView(PatientRecordListView):
     """GET: adherence observations, newest first (``?order=<id>`` for one order).
     POST: record an observation (any care-team member; the observer is the caller)."""
 
@@ -155,7 +142,7 @@ class AdherenceListView(_PatientListView):
                         status=status.HTTP_201_CREATED)
 
 
-class SideEffectListView(_PatientListView):
+class SideEffectListView(PatientRecordListView):
     """GET: side-effect reports, newest onset first (``?status=open`` etc.).
     POST: report a side effect of one of the patient's orders (any care-team member)."""
 

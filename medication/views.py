@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
-from careteam.viewutils import call_service
+from careteam.viewutils import call_service, render_form
 
 from . import selectors, services
 from .forms import (
@@ -25,13 +25,6 @@ from .forms import (
 )
 
 PAGE_SIZE = 50
-
-
-def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """A form page; 400 when it is shown again because the input was refused."""
-    form = context["form"]
-    code = 400 if request.method == "POST" and form.errors else 200
-    return render(request, template, context, status=code)
 
 
 def _done(request: HttpRequest, patient_id: int, message: str) -> HttpResponse:
@@ -86,7 +79,7 @@ def order_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                              patient=patient, **form.cleaned_data)
         if order is not None:
             return _done(request, patient.pk, f"{order.drug_name} {order.regimen} started.")
-    return _render_form(request, "medication/order_form.html", {"form": form, "patient": patient})
+    return render_form(request, "medication/order_form.html", {"form": form, "patient": patient})
 
 
 def _order_for_edit(request: HttpRequest, patient_id: int, order_id: int):
@@ -109,7 +102,7 @@ def order_change(request: HttpRequest, patient_id: int, order_id: int) -> HttpRe
         if new_order is not None:
             return _done(request, patient.pk,
                          f"{new_order.drug_name} changed: now {new_order.regimen}.")
-    return _render_form(request, "medication/order_change.html",
+    return render_form(request, "medication/order_change.html",
                         {"form": form, "patient": patient, "order": order})
 
 
@@ -123,7 +116,7 @@ def order_discontinue(request: HttpRequest, patient_id: int, order_id: int) -> H
                                patient=patient, order=order, **form.cleaned_data)
         if stopped is not None:
             return _done(request, patient.pk, f"{stopped.drug_name} discontinued.")
-    return _render_form(request, "medication/order_discontinue.html",
+    return render_form(request, "medication/order_discontinue.html",
                         {"form": form, "patient": patient, "order": order})
 
 
@@ -139,7 +132,7 @@ def adherence_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                                    patient=patient, **form.cleaned_data)
         if observation is not None:
             return _done(request, patient.pk, "Adherence observation recorded.")
-    return _render_form(request, "medication/adherence_form.html", {"form": form, "patient": patient})
+    return render_form(request, "medication/adherence_form.html", {"form": form, "patient": patient})
 
 
 @login_required
@@ -154,7 +147,7 @@ def side_effect_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                               patient=patient, **form.cleaned_data)
         if report is not None:
             return _done(request, patient.pk, "Side effect reported.")
-    return _render_form(request, "medication/side_effect_form.html",
+    return render_form(request, "medication/side_effect_form.html",
                         {"form": form, "patient": patient})
 
 
@@ -173,5 +166,5 @@ def side_effect_status(request: HttpRequest, patient_id: int, report_id: int) ->
                                patient=patient, report=report, **form.cleaned_data)
         if updated is not None:
             return _done(request, patient.pk, f"Side effect marked {updated.get_status_display().lower()}.")
-    return _render_form(request, "medication/side_effect_status.html",
+    return render_form(request, "medication/side_effect_status.html",
                         {"form": form, "patient": patient, "report": report})

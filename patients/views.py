@@ -8,17 +8,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from careteam import access, audit
 from careteam import selectors as core_selectors
 from careteam.errors import StaleEdit
-from careteam.viewutils import call_service, form_data
+from careteam.viewutils import call_service, form_data, render_form
 
 from . import selectors, services
 from .forms import CarePlanForm, CareTeamAddForm, GoalEditForm, GoalForm, PatientForm
-
-
-def _render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """A form page; 400 when it is shown again because the input was refused."""
-    form = context["form"]
-    code = 400 if request.method == "POST" and form.errors else 200
-    return render(request, template, context, status=code)
 
 
 @login_required
@@ -48,7 +41,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         if patient is not None:
             messages.success(request, "Patient registered.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return _render_form(request, "patients/patient_form.html", {"form": form, "patient": None})
+    return render_form(request, "patients/patient_form.html", {"form": form, "patient": None})
 
 
 @login_required
@@ -87,7 +80,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, "Patient details saved.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return _render_form(request, "patients/patient_form.html", {"form": form, "patient": patient})
+    return render_form(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
 @login_required
@@ -101,7 +94,7 @@ def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
         if member is not None:
             messages.success(request, f"{member.user} joined the care team.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return _render_form(request, "patients/care_team_form.html",
+    return render_form(request, "patients/care_team_form.html",
                         {"form": form, "patient": patient})
 
 
@@ -136,11 +129,8 @@ def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             if done is not None:
                 messages.success(request, "Care plan saved.")
                 return redirect("patient_detail", patient_id=patient.pk)
-    context = {"form": form, "patient": patient,
-               "current": selectors.care_plan(patient=patient), "conflict": conflict}
-    if conflict:
-        return render(request, "patients/care_plan_form.html", context, status=409)
-    return _render_form(request, "patients/care_plan_form.html", context)
+    context = {"form": form, "patient": patient, "current": selectors.care_plan(patient=patient)}
+    return render_form(request, "patients/care_plan_form.html", context, conflict=conflict)
 
 
 @login_required
@@ -154,7 +144,7 @@ def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         if goal is not None:
             messages.success(request, "Goal added to the care plan.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return _render_form(request, "patients/goal_form.html",
+    return render_form(request, "patients/goal_form.html",
                         {"form": form, "patient": patient, "goal": None})
 
 
@@ -179,10 +169,8 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
             if done is not None:
                 messages.success(request, "Goal saved.")
                 return redirect("patient_detail", patient_id=patient.pk)
-    context = {"form": form, "patient": patient, "goal": goal, "conflict": conflict}
-    if conflict:
-        return render(request, "patients/goal_form.html", context, status=409)
-    return _render_form(request, "patients/goal_form.html", context)
+    context = {"form": form, "patient": patient, "goal": goal}
+    return render_form(request, "patients/goal_form.html", context, conflict=conflict)
 
 
 @login_required

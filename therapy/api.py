@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careteam import access, audit
+from careteam.api_base import PatientRecordListView
 from careteam.api_common import based_on_version
 from patients.models import Patient
 
@@ -26,27 +26,6 @@ from .serializers import (
     TherapySessionSerializer,
     TherapySessionUpdateSerializer,
 )
-
-
-class PatientRecordListView(ListAPIView):
-    """A paginated, audited list of one patient's records of one kind."""
-
-    object_type = ""
-    read_action = access.VIEW_CLINICAL
-
-    def rows(self, patient: Patient) -> QuerySet:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet:
-        patient = access.get_patient(self.request.user, self.kwargs["patient_id"],
-                                     self.read_action)
-        return self.rows(patient)
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        audit.record_reads(actor=request.user, action=audit.Action.LIST,
-                           object_type=self.object_type, objects=page, patient_attr="patient_id")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def _versioned(data: dict, version: int) -> Response:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
 from careteam.errors import StaleEdit
-from careteam.viewutils import call_service, form_data
+from careteam.viewutils import call_service, form_data, render_form
 
 from . import scoring, selectors, services
 from .forms import (
@@ -28,15 +28,6 @@ from .models import Instrument, TherapySession
 
 PAGE_SIZE = 50
 RECENT_SESSIONS_FOR_NOTES = 20
-
-
-def _form_page(request: HttpRequest, template: str, context: dict, *,
-               conflict: str | None = None) -> HttpResponse:
-    """A form page: 409 after a stale edit, 400 when the input was refused, else 200."""
-    if conflict:
-        return render(request, template, {**context, "conflict": conflict}, status=409)
-    code = 400 if request.method == "POST" and context["form"].errors else 200
-    return render(request, template, context, status=code)
 
 
 def _page(request: HttpRequest, rows: QuerySet, param: str) -> Page:
@@ -85,7 +76,7 @@ def therapy_course_create(request: HttpRequest, patient_id: int) -> HttpResponse
         if course is not None:
             messages.success(request, "Therapy course opened.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return _form_page(request, "therapy/course_form.html",
+    return render_form(request, "therapy/course_form.html",
                       {"form": form, "patient": patient, "course": None})
 
 
@@ -111,7 +102,7 @@ def therapy_course_edit(request: HttpRequest, patient_id: int, course_id: int) -
             if done is not None:
                 messages.success(request, "Therapy course saved.")
                 return redirect("therapy_overview", patient_id=patient.pk)
-    return _form_page(request, "therapy/course_form.html",
+    return render_form(request, "therapy/course_form.html",
                       {"form": form, "patient": patient, "course": course}, conflict=conflict)
 
 
@@ -140,7 +131,7 @@ def therapy_session_create(request: HttpRequest, patient_id: int) -> HttpRespons
         if session is not None:
             messages.success(request, "Session recorded.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return _form_page(request, "therapy/session_form.html",
+    return render_form(request, "therapy/session_form.html",
                       {"form": form, "patient": patient, "session": None})
 
 
@@ -168,7 +159,7 @@ def therapy_session_edit(request: HttpRequest, patient_id: int, session_id: int)
             if done is not None:
                 messages.success(request, "Session saved.")
                 return redirect("therapy_overview", patient_id=patient.pk)
-    return _form_page(request, "therapy/session_form.html",
+    return render_form(request, "therapy/session_form.html",
                       {"form": form, "patient": patient, "session": session}, conflict=conflict)
 
 
@@ -189,7 +180,7 @@ def therapy_progress_note_create(request: HttpRequest, patient_id: int) -> HttpR
         if note is not None:
             messages.success(request, "Progress note added.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return _form_page(request, "therapy/progress_note_form.html",
+    return render_form(request, "therapy/progress_note_form.html",
                       {"form": form, "patient": patient})
 
 
@@ -219,7 +210,7 @@ def therapy_assessment_create(request: HttpRequest, patient_id: int,
             messages.success(request, f"{assessment.get_instrument_display()} recorded.")
             return redirect("therapy_assessment_detail", patient_id=patient.pk,
                             assessment_id=assessment.pk)
-    return _form_page(request, "therapy/assessment_form.html",
+    return render_form(request, "therapy/assessment_form.html",
                       {"form": form, "patient": patient, "spec": form.instrument,
                        "stem": scoring.STEM})
 
@@ -267,7 +258,7 @@ def therapy_psychotherapy_note_create(request: HttpRequest, patient_id: int) -> 
             messages.success(request, "Private psychotherapy note saved.")
             return redirect("therapy_psychotherapy_note_detail", patient_id=patient.pk,
                             note_id=note.pk)
-    return _form_page(request, "therapy/psychotherapy_note_form.html",
+    return render_form(request, "therapy/psychotherapy_note_form.html",
                       {"form": form, "patient": patient})
 
 
