@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from patients.models import CareTeamMember, Patient
 
-from . import audit
+from . import audit, summary
 from .models import Flag, FlagAcknowledgement, Notification, OutboxMessage, User
 from .roles import FLAG_ACTING_ROLES
 
@@ -79,6 +79,9 @@ def flag_raise(
             message=message, source_type=source_type, source_id=source_id, rule_key=rule_key,
         )
         outbox = OutboxMessage.objects.create(kind=OutboxMessage.Kind.FLAG_RAISED, flag=flag)
+        if category == Flag.Category.CLINICAL_CHANGE:
+            # A flag for psychiatric review puts the patient on the review list.
+            summary.review_enter(patient_id=patient.pk)
         audit.record(actor=actor, action=audit.Action.CREATE, object_type="flag",
                      object_id=flag.pk, patient_id=patient.pk,
                      changes={"category": category, "severity": severity,

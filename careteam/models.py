@@ -227,3 +227,37 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Outbox {self.pk} {self.kind} flag {self.flag_id}"
+
+
+class PatientSummary(models.Model):
+    """One row per patient with the figures the caseload registry sorts and filters on, kept up
+    to date by the services that record them (a measure, a contact, a review flag), so the
+    registry is one indexed query whatever the caseload's size."""
+
+    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE,
+                                   primary_key=True, related_name="summary")
+    phq9_baseline = models.PositiveSmallIntegerField(null=True, blank=True)
+    phq9_baseline_on = models.DateField(null=True, blank=True)
+    phq9_latest = models.PositiveSmallIntegerField(null=True, blank=True)
+    phq9_latest_on = models.DateField(null=True, blank=True)
+    phq9_count = models.PositiveIntegerField(default=0)
+    gad7_baseline = models.PositiveSmallIntegerField(null=True, blank=True)
+    gad7_baseline_on = models.DateField(null=True, blank=True)
+    gad7_latest = models.PositiveSmallIntegerField(null=True, blank=True)
+    gad7_latest_on = models.DateField(null=True, blank=True)
+    gad7_count = models.PositiveIntegerField(default=0)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    # Psychiatric review list: since when the patient is on it, and when it was last done.
+    review_since = models.DateField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["review_since"], name="summary_review_since"),
+            models.Index(fields=["phq9_baseline_on"], name="summary_phq9_baseline_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Summary of patient {self.patient_id}"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from careteam import audit
+from careteam import audit, summary
 from careteam.errors import StaleEdit
 from careteam.models import User
 from patients.models import Patient
@@ -105,6 +105,7 @@ def contact_record(
     audit.record(actor=actor, action=audit.Action.CREATE, object_type="contact",
                  object_id=contact.pk, patient_id=patient.pk,
                  changes={"channel": channel, "outcome": outcome})
+    summary.contact_recorded(patient_id=patient.pk, at=contacted_at)
     return contact
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from careteam import audit, flags
+from careteam import audit, flags, summary
 from careteam.errors import StaleEdit
 from careteam.models import Flag, User
 from patients.models import Patient
@@ -196,6 +196,8 @@ def therapy_session_create(
                  object_id=session.pk, patient_id=patient.pk,
                  changes={"course": course.pk if course else None, "attendance": attendance,
                           "mode": mode, "modality": session.modality})
+    if session.attendance == TherapySession.Attendance.ATTENDED:
+        summary.contact_recorded(patient_id=patient.pk, at=session.starts_at)
     _flag_missed_sessions(session)
     return session
 
@@ -230,6 +232,8 @@ def therapy_session_update(*, actor: User, session: TherapySession, version: int
                              object_type="therapysession", object_id=session.pk,
                              patient_id=session.patient_id,
                              changes=audit.field_changes(before, after, values=AUDITED_VALUES))
+                if session.attendance == TherapySession.Attendance.ATTENDED:
+                    summary.contact_recorded(patient_id=session.patient_id, at=session.starts_at)
                 _flag_missed_sessions(session)
     if stale is not None:
         raise stale
@@ -309,6 +313,8 @@ def assessment_record(*, actor: User, patient: Patient, instrument: str, answers
     audit.record(actor=actor, action=audit.Action.CREATE, object_type="assessment",
                  object_id=assessment.pk, patient_id=patient.pk,
                  changes={"instrument": instrument})
+    summary.measure_recorded(patient_id=patient.pk, instrument=instrument, total=result.total,
+                             administered_on=administered_on)
     if assessment.self_harm_item_positive:
         flags.flag_raise(
             actor=None, patient=patient, category=Flag.Category.SAFETY,
