@@ -78,6 +78,10 @@ urlpatterns = [
     path("", include("therapy.urls")),
     path("", include("medication.urls")),
     path("", include("casemanagement.urls")),
+    # Integrated views: caseload registry and review list, patient timeline, team metrics.
+    path("", include("careteam.caseload_urls")),
+    path("", include("careteam.timeline_urls")),
+    path("", include("careteam.metrics_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),

@@ -11,6 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from careteam.models import Notification
 from tests.careteam.factories import PASSWORD, delivered_flag
+from tests.careteam.matrix_caseload import MATRIX as CASELOAD_MATRIX
+from tests.careteam.matrix_metrics import MATRIX as METRICS_MATRIX
+from tests.careteam.matrix_timeline import MATRIX as TIMELINE_MATRIX
 from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
 from tests.matrix import API_ANON, PAGE_ANON, PRINCIPALS, expect
 from tests.medication.matrix import MATRIX as MEDICATION_MATRIX
@@ -203,6 +206,9 @@ MATRIX = [
     *THERAPY_MATRIX,
     *MEDICATION_MATRIX,
     *CASEMANAGEMENT_MATRIX,
+    *CASELOAD_MATRIX,
+    *TIMELINE_MATRIX,
+    *METRICS_MATRIX,
 ]
 
 
