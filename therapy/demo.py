@@ -70,7 +70,7 @@ def _measures(*, actor: User, patient: Patient, today: datetime.date, instrument
 
 def seed(*, staff: dict[str, User], patients: list[Patient], today: datetime.date) -> None:
     theo, tom = staff["therapist"], staff["therapist2"]
-    jordan, sam, riley, morgan = patients
+    jordan, sam, riley, morgan = patients[:4]
 
     # Jordan: CBT, 12 planned, 8 attended of 9 weeks, improving (PHQ-9 18 → 7).
     jordan_sessions = _course(
@@ -111,7 +111,7 @@ def seed(*, staff: dict[str, User], patients: list[Patient], today: datetime.dat
             visits=[(ATTENDED, 5), (ATTENDED, 6), (ATTENDED, 6), (ATTENDED, 5),
                     (CANCELLED, None), (NO_SHOW, None), (NO_SHOW, None), (NO_SHOW, None)])
     _measures(actor=theo, patient=riley, today=today, instrument="PHQ9",
-              totals=[(8, 17), (4, 18), (0, 17)])
+              totals=[(11, 17), (6, 18), (0, 17)])
     services.progress_note_create(
         actor=theo, patient=riley,
         text="Three missed sessions; no answer to calls. Asked the case manager to try a home "
@@ -130,3 +130,14 @@ def seed(*, staff: dict[str, User], patients: list[Patient], today: datetime.dat
         text="Stabilisation phase complete; starting graded exposure. Uses grounding skills.")
     services.psychotherapy_note_create(
         actor=tom, patient=morgan, text="Demo private note: only Tom can read this.")
+
+    # Alex (if the demo has them): a finished CBT course, in remission. Casey: nothing yet.
+    if len(patients) > 4:
+        alex = patients[4]
+        _course(therapist=theo, patient=alex, today=today, modality="cbt", planned=8,
+                weeks_ago=16, visits=[(ATTENDED, 5), (ATTENDED, 6), (ATTENDED, 7), (ATTENDED, 7),
+                                      (ATTENDED, 8), (ATTENDED, 8), (ATTENDED, 9), (ATTENDED, 9)])
+        _measures(actor=theo, patient=alex, today=today, instrument="PHQ9",
+                  totals=[(16, 14), (8, 8), (1, 3)])
+        _measures(actor=theo, patient=alex, today=today, instrument="GAD7",
+                  totals=[(16, 10), (1, 4)])

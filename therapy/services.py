@@ -367,13 +367,14 @@ def _flag_no_improvement(patient: Patient, *, today: datetime.date | None = None
     """In treatment NO_IMPROVEMENT_WEEKS or more (counted from the baseline PHQ-9) and the latest
     PHQ-9 neither in remission (< 5) nor down by half from the baseline: a flag for psychiatric
     review, once per baseline. Checked when a PHQ-9 is recorded and daily by a beat job."""
-    today = today or timezone.localdate()
     phq9 = Assessment.objects.filter(patient=patient, instrument=Instrument.PHQ9)
     baseline = phq9.order_by("administered_on", "id").first()
     latest = phq9.order_by("-administered_on", "-id").first()
     if baseline is None or latest is None or baseline.pk == latest.pk:
         return False
-    weeks = (today - baseline.administered_on).days // 7
+    # When a PHQ-9 is recorded, judge as of that latest measure (a history typed in afterwards
+    # raises nothing for a stretch that was already improving); the daily job judges as of today.
+    weeks = ((today or latest.administered_on) - baseline.administered_on).days // 7
     if weeks < settings.NO_IMPROVEMENT_WEEKS:
         return False
     if latest.total < 5 or latest.total <= baseline.total * (1 - NO_IMPROVEMENT_DROP):

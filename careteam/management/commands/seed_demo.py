@@ -46,6 +46,14 @@ DEMO_PATIENTS = [
     ("Morgan", "Diaz", datetime.date(2001, 7, 21), "MRN-1004",
      "PTSD; alcohol use.", "Trauma-focused therapy", "", "Support group; legal aid",
      [("PCL-5 drop of 10 points", "PCL-5 -10", 90)]),
+    ("Alex", "Evans", datetime.date(1984, 11, 2), "MRN-1005",
+     "Major depressive disorder, single episode; now in remission.", "CBT, relapse prevention",
+     "Sertraline, continue for six months", "",
+     [("Stay in remission", "PHQ-9 < 5 for 6 months", 150)]),
+    ("Casey", "Flores", datetime.date(1999, 3, 14), "MRN-1006",
+     "Referred last week for low mood; assessment pending.", "Initial assessment booked",
+     "", "Benefits check",
+     [("Complete the initial assessment", "Assessment done", 14)]),
 ]
 
 
@@ -129,9 +137,9 @@ class Command(BaseCommand):
                 actor=admin, first_name=first, last_name=last, date_of_birth=dob,
                 record_number=mrn, phone=f"555-01{index:02d}", consent_to_share=True,
             )
-            # The first three patients share one team; the fourth has the other therapist, so
-            # each demo login sees a patient it cannot open.
-            therapist = staff["therapist"] if index < 3 else staff["therapist2"]
+            # Every patient but the fourth shares one team; the fourth has the other therapist
+            # and no psychiatrist, so each demo login sees a patient it cannot open.
+            therapist = staff["therapist2"] if index == 3 else staff["therapist"]
             patient_services.care_team_add(actor=admin, patient=patient, user=therapist,
                                            role=Role.THERAPIST)
             if index != 3:
