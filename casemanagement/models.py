@@ -76,6 +76,8 @@ class NeedAssessment(models.Model):
             models.Index(fields=["patient", "-assessed_on", "-created_at"], name="need_patient_date"),
             models.Index(fields=["patient", "domain", "-assessed_on", "-created_at"],
                          name="need_patient_domain_date"),
+            # the patient timeline (keyset on date, id)
+            models.Index(fields=["patient", "-assessed_on", "-id"], name="need_patient_date_id"),
         ]
 
     def __str__(self) -> str:

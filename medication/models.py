@@ -109,6 +109,8 @@ class MedicationOrder(models.Model):
         indexes = [
             models.Index(fields=["patient", "status", "drug_name"], name="medorder_patient_status"),
             models.Index(fields=["patient", "-start_date", "-id"], name="medorder_patient_start"),
+            # the timeline's "stopped" entries
+            models.Index(fields=["patient", "-end_date", "-id"], name="medorder_patient_end"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(dose__gt=0), name="medorder_dose_positive"),

@@ -160,6 +160,9 @@ class CarePlanRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["care_plan", "number"], name="careplan_revision_once"),
         ]
+        # the patient timeline (keyset on changed_at, id)
+        indexes = [models.Index(fields=["care_plan", "-changed_at", "-id"],
+                                name="careplan_revision_at")]
 
     def __str__(self) -> str:
         return f"Revision {self.number} of care plan {self.care_plan_id}"

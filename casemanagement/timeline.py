@@ -1,0 +1,50 @@
+"""Case management's part of the patient timeline (careteam/timeline.py): needs assessments and
+every step of every referral (its creation is the first step). Notes are free text: not shown."""
+
+import datetime
+
+from django.urls import reverse
+
+from careteam.timeline import Cursor, Entry, short, start_of_day, who, window_q
+
+from .models import NeedAssessment, Referral, ReferralStatusChange
+
+COMPONENT = "case_management"
+
+
+def timeline_entries(*, patient_id: int, since: datetime.date | None, until: datetime.date | None,
+                     before: Cursor | None, limit: int) -> list[Entry]:
+    needs = (NeedAssessment.objects.filter(patient_id=patient_id)
+             .filter(window_q("assessed_on", is_date=True, source="case_management.need",
+                              since=since, until=until, before=before))
+             .select_related("assessed_by").order_by("-assessed_on", "-id")[:limit])
+    # No patient column on the history: the join goes through the referral's (patient, created)
+    # index to the history's (referral, changed_at) index.
+    steps = (ReferralStatusChange.objects.filter(referral__patient_id=patient_id)
+             .filter(window_q("changed_at", is_date=False, source="case_management.referral",
+                              since=since, until=until, before=before))
+             .select_related("referral__resource", "changed_by")
+             .order_by("-changed_at", "-id")[:limit])
+    page = reverse("casemanagement_patient", kwargs={"patient_id": patient_id})
+    entries = [
+        Entry(at=start_of_day(need.assessed_on), component=COMPONENT, kind="need_assessment",
+              title=(f"{need.get_domain_display()} need assessed: {need.get_priority_display()} "
+                     f"priority, {need.get_status_display().lower()}"),
+              who=who(need.assessed_by), url=page, source="case_management.need", id=need.pk)
+        for need in needs
+    ]
+    for step in steps:
+        resource = short(step.referral.resource.name, 50)
+        status = Referral.Status(step.to_status).label.lower()
+        if not step.from_status:
+            kind, title = "referral_created", f"Referral to {resource} created ({status})"
+        else:
+            kind, title = "referral_status", f"Referral to {resource}: {status}"
+            if step.reason:
+                title += f" ({Referral.Reason(step.reason).label.lower()})"
+        entries.append(Entry(
+            at=step.changed_at, component=COMPONENT, kind=kind, title=title, who=who(step.changed_by),
+            url=reverse("casemanagement_referral_detail",
+                        kwargs={"patient_id": patient_id, "referral_id": step.referral_id}),
+            source="case_management.referral", id=step.pk))
+    return entries
