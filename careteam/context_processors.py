@@ -11,5 +11,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_staff": access.can(user, "careteam.manage_staff"),
         "nav_audit": access.can(user, "careteam.view_auditevent"),
         "nav_follow_ups": access.can(user, "casemanagement.manage_referrals"),
+        "nav_caseload": access.is_clinician(user),
         "unread_count": selectors.unread_count(actor=user),
     }

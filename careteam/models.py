@@ -147,6 +147,7 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(fields=["patient", "status", "-created_at"], name="flag_patient_status"),
+            models.Index(fields=["patient", "-created_at", "-id"], name="flag_patient_created"),
             models.Index(fields=["severity", "status", "escalated_at", "created_at"],
                          name="flag_escalation_scan"),
         ]

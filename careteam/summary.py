@@ -52,10 +52,12 @@ def review_enter(*, patient_id: int, on: datetime.date | None = None) -> None:
     """Put the patient on the psychiatric review list (no-op if already waiting on it)."""
     row = _row(patient_id)
     waiting = row.review_since is not None and (
-        row.reviewed_at is None or row.reviewed_at.date() < row.review_since)
+        row.reviewed_at is None or timezone.localdate(row.reviewed_at) < row.review_since)
     if not waiting:
+        # A new entry starts a new wait: the previous review stays in the audit trail.
         row.review_since = on or timezone.localdate()
-        row.save(update_fields=["review_since"])
+        row.reviewed_at = row.reviewed_by = None
+        row.save(update_fields=["review_since", "reviewed_at", "reviewed_by"])
 
 
 def review_mark_done(*, actor: User, patient_id: int) -> PatientSummary:

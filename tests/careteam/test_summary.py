@@ -57,3 +57,11 @@ def test_review_list_entry_and_done(world):
     assert list(waiting.values_list("patient_id", flat=True)) == [pid]
     summary.review_mark_done(actor=world.psychiatrist, patient_id=pid)
     assert not PatientSummary.objects.filter(summary.awaiting_review()).exists()
+
+
+def test_a_new_review_flag_after_a_review_puts_the_patient_back_the_same_day(world):
+    pid = world.patient.pk
+    summary.review_enter(patient_id=pid)
+    summary.review_mark_done(actor=world.psychiatrist, patient_id=pid)
+    summary.review_enter(patient_id=pid)
+    assert PatientSummary.objects.filter(summary.awaiting_review(), patient_id=pid).exists()

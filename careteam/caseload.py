@@ -1,0 +1,360 @@
+"""The caseload registry, the psychiatric review list and the PHQ-9/GAD-7 trend chart.
+
+Reads come from careteam.PatientSummary (kept up to date by the component services), open flags
+and the care plan; what only a component app knows comes from provider modules found through
+the app registry, so the core imports no component app:
+
+* ``<app>.caseload.overdue_items(today) -> Expression``: overdue items per patient, an
+  expression evaluated against ``patients.Patient`` (casemanagement: referral follow-ups);
+* ``<app>.trend.measure_points(patient_id) -> [(date, instrument, total)]`` (therapy);
+* ``<app>.trend.medication_changes(patient_id) -> [(date, label)]`` (medication).
+"""
+
+import datetime
+import functools
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from patients.models import Patient
+
+from . import access, flags, summary
+from .models import Flag, PatientSummary, User
+
+STATUSES = [
+    ("not-improving", "Not improving"),
+    ("partial-response", "Partial response"),
+    ("response", "Response"),
+    ("remission", "Remission"),
+    ("baseline-only", "Baseline only"),
+    ("no-data", "No data"),
+]
+STATUS_LABELS = dict(STATUSES)
+
+# What the registry's default order puts first, shown on the page as well.
+ATTENTION_ORDER = [
+    "Urgent flags still open",
+    "Not improving (PHQ-9 down less than 25%, or up)",
+    "Overdue items (care-plan review date or referral follow-up in the past)",
+    "Other open flags",
+    "Partial response",
+    "Baseline only, or no PHQ-9 yet",
+    "Response or remission",
+]
+
+# Sort keys (?ordering=key or -key): the fields to sort by, ascending.
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "name": ("last_name", "first_name"),
+    "status": ("status_rank",),
+    "phq9_latest": ("phq9_latest",),
+    "change": ("phq9_change_pct",),
+    "weeks": ("-phq9_baseline_on",),  # more weeks = an older baseline
+    "last_contact": ("last_contact",),
+    "open_flags": ("open_flags", "urgent_flags"),
+}
+ORDERING_CHOICES = [("attention", "Needs attention first")] + [
+    (f"{sign}{key}", f"{key.replace('_', ' ')} {'descending' if sign else 'ascending'}")
+    for key in ORDERINGS for sign in ("", "-")
+]
+
+YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class CaseloadFilterForm(forms.Form):
+    """Filters and sort of the registry, the same for the page and the API (query string)."""
+
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES])
+    urgent = forms.ChoiceField(required=False, choices=YES_NO, label="Has urgent flags")
+    overdue = forms.ChoiceField(required=False, choices=YES_NO, label="Has overdue items")
+    ordering = forms.ChoiceField(required=False, choices=ORDERING_CHOICES, label="Sort by")
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        as_bool = {"true": True, "false": False, "": None}
+        return {"status": data.get("status") or "", "urgent": as_bool[data.get("urgent") or ""],
+                "overdue": as_bool[data.get("overdue") or ""],
+                "ordering": data.get("ordering") or "attention"}
+
+
+class ReviewFilterForm(forms.Form):
+    show = forms.ChoiceField(required=False, choices=[("waiting", "Waiting for review"),
+                                                      ("reviewed", "Reviewed")])
+
+
+def require_clinician(user: User) -> None:
+    """The registry and the review list are clinical data: clinicians only (admins: 403)."""
+    if not access.is_clinician(user):
+        raise PermissionDenied("The caseload is for clinicians on care teams.")
+
+
+@functools.cache
+def providers(module: str) -> tuple[ModuleType, ...]:
+    """``<app>.<module>`` of every installed app that has one (the seed_demo pattern)."""
+    found = []
+    for app in apps.get_app_configs():
+        name = f"{app.name}.{module}"
+        if name == __name__:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            found.append(importlib.import_module(name))
+    return tuple(found)
+
+
+def _count_flags(extra: Q) -> Coalesce:
+    open_flags = (Flag.objects.filter(extra, patient=OuterRef("pk"))
+                  .exclude(status=Flag.Status.RESOLVED)
+                  .order_by().values("patient").annotate(n=Count("pk")).values("n")[:1])
+    return Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0))
+
+
+def _overdue(today: datetime.date) -> Expression:
+    total: Expression = Case(When(care_plan__next_review_date__lt=today, then=Value(1)),
+                             default=Value(0), output_field=IntegerField())
+    for provider in providers("caseload"):
+        hook = getattr(provider, "overdue_items", None)
+        if hook is not None:
+            total = ExpressionWrapper(total + hook(today), output_field=IntegerField())
+    return total
+
+
+def _order(key: str) -> list[OrderBy]:
+    descending = key.startswith("-")
+    result = []
+    for name in ORDERINGS[key.lstrip("-")]:
+        reverse = descending != name.startswith("-")
+        expression = F(name.lstrip("-"))
+        result.append(expression.desc(nulls_last=True) if reverse
+                      else expression.asc(nulls_last=True))
+    return result
+
+
+def caseload(*, actor: User, status: str = "", urgent: bool | None = None,
+             overdue: bool | None = None, ordering: str = "attention",
+             today: datetime.date | None = None) -> QuerySet[Patient]:
+    """One row per patient on the actor's care teams, with the registry's figures annotated:
+    one query whatever the caseload's size."""
+    require_clinician(actor)
+    today = today or timezone.localdate()
+    status_expr = summary.treatment_status("summary__")
+    rows = access.team_patients(actor).annotate(
+        phq9_baseline=F("summary__phq9_baseline"),
+        phq9_baseline_on=F("summary__phq9_baseline_on"),
+        phq9_latest=F("summary__phq9_latest"),
+        phq9_latest_on=F("summary__phq9_latest_on"),
+        phq9_change=F("summary__phq9_latest") - F("summary__phq9_baseline"),
+        phq9_change_pct=summary.phq9_change_pct("summary__"),
+        gad7_baseline=F("summary__gad7_baseline"),
+        gad7_latest=F("summary__gad7_latest"),
+        gad7_latest_on=F("summary__gad7_latest_on"),
+        gad7_change=F("summary__gad7_latest") - F("summary__gad7_baseline"),
+        last_contact=F("summary__last_contact_at"),
+        treatment_status=status_expr,
+        open_flags=_count_flags(Q()),
+        urgent_flags=_count_flags(Q(severity=Flag.Severity.URGENT)),
+        overdue=_overdue(today),
+    ).annotate(
+        status_rank=Case(*(When(treatment_status=code, then=Value(rank))
+                           for rank, (code, _label) in enumerate(STATUSES)),
+                         default=Value(len(STATUSES)), output_field=IntegerField()),
+        attention=Case(
+            When(urgent_flags__gt=0, then=Value(0)),
+            When(treatment_status="not-improving", then=Value(1)),
+            When(overdue__gt=0, then=Value(2)),
+            When(open_flags__gt=0, then=Value(3)),
+            When(treatment_status="partial-response", then=Value(4)),
+            When(treatment_status__in=["baseline-only", "no-data"], then=Value(5)),
+            default=Value(6), output_field=IntegerField()),
+    )
+    if status:
+        rows = rows.filter(treatment_status=status)
+    if urgent is not None:
+        rows = rows.filter(urgent_flags__gt=0) if urgent else rows.filter(urgent_flags=0)
+    if overdue is not None:
+        rows = rows.filter(overdue__gt=0) if overdue else rows.filter(overdue=0)
+    if ordering == "attention":
+        order = [F("attention").asc(), F("urgent_flags").desc(), F("overdue").desc(),
+                 F("phq9_latest").desc(nulls_last=True)]
+    else:
+        order = _order(ordering)
+    return rows.order_by(*order, "last_name", "first_name", "pk")
+
+
+def weeks_in_treatment(baseline_on: datetime.date | None,
+                       today: datetime.date | None = None) -> int | None:
+    """Whole weeks since the baseline PHQ-9 (None without one)."""
+    if baseline_on is None:
+        return None
+    return ((today or timezone.localdate()) - baseline_on).days // 7
+
+
+def decorate(rows: Any, today: datetime.date | None = None) -> list[Patient]:
+    """Add what is computed per row in Python (weeks in treatment, the status label)."""
+    today = today or timezone.localdate()
+    result = list(rows)
+    for row in result:
+        row.weeks_in_treatment = weeks_in_treatment(row.phq9_baseline_on, today)
+        row.treatment_status_label = STATUS_LABELS.get(row.treatment_status, row.treatment_status)
+    return result
+
+
+# --- psychiatric review list -------------------------------------------------------------------
+
+
+def review_list(*, actor: User, show: str = "waiting") -> QuerySet[PatientSummary]:
+    """The actor's patients on the psychiatric review list (``show="reviewed"``: reviewed ones),
+    the longest waiting first."""
+    require_clinician(actor)
+    rows = PatientSummary.objects.filter(
+        patient__in=access.team_patients(actor), review_since__isnull=False
+    ).select_related("patient", "reviewed_by")
+    if show == "reviewed":
+        return rows.exclude(summary.awaiting_review()).order_by("-reviewed_at", "patient_id")
+    return rows.filter(summary.awaiting_review()).order_by("review_since", "patient_id")
+
+
+def review_status(row: PatientSummary) -> str:
+    return summary.treatment_status_of(count=row.phq9_count, baseline=row.phq9_baseline,
+                                       latest=row.phq9_latest)
+
+
+def psychiatric_review_done(*, actor: User, patient: Patient) -> PatientSummary:
+    """The psychiatrist has reviewed the patient: they leave the review list and the open
+    clinical-change flags that put them there are resolved. The caller checks access
+    (access.PRESCRIBE) first."""
+    with transaction.atomic():
+        waiting = (PatientSummary.objects.select_for_update()
+                   .filter(summary.awaiting_review(), patient_id=patient.pk).exists())
+        if not waiting:
+            raise ValidationError(
+                {"patient": ["This patient is not waiting for a psychiatric review."]})
+        open_flags = (Flag.objects.filter(patient=patient, category=Flag.Category.CLINICAL_CHANGE)
+                      .exclude(status=Flag.Status.RESOLVED).order_by("id"))
+        for flag in open_flags:
+            flags.flag_resolve(actor=actor, flag=flag, note="Psychiatric review done")
+        return summary.review_mark_done(actor=actor, patient_id=patient.pk)
+
+
+# --- trend chart -------------------------------------------------------------------------------
+
+# PHQ-9 severity bands (../shared/API.md): low, high, label, fill.
+PHQ9_BANDS = [
+    (0, 4, "None to minimal", "#e6f4ea"),
+    (5, 9, "Mild", "#f3f7e0"),
+    (10, 14, "Moderate", "#fdf4d8"),
+    (15, 19, "Moderately severe", "#fce5d4"),
+    (20, 27, "Severe", "#f9d9d9"),
+]
+Y_MAX = 27
+SERIES = [("PHQ9", "PHQ-9", "#1f5fa8", ""), ("GAD7", "GAD-7", "#7a3e9d", "6 4")]
+WIDTH, HEIGHT = 680, 280
+LEFT, RIGHT, TOP, BOTTOM = 48, 120, 16, 44
+
+
+@dataclass
+class Chart:
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot: dict = field(default_factory=dict)
+    bands: list = field(default_factory=list)
+    y_ticks: list = field(default_factory=list)
+    x_ticks: list = field(default_factory=list)
+    series: list = field(default_factory=list)
+    markers: list = field(default_factory=list)
+    description: str = ""
+    empty: bool = True
+
+
+def _collect(patient_id: int) -> tuple[list, list]:
+    points: list[tuple[datetime.date, str, int]] = []
+    changes: list[tuple[datetime.date, str]] = []
+    for provider in providers("trend"):
+        if hasattr(provider, "measure_points"):
+            points.extend(provider.measure_points(patient_id))
+        if hasattr(provider, "medication_changes"):
+            changes.extend(provider.medication_changes(patient_id))
+    return sorted(points, key=lambda p: p[0]), sorted(changes, key=lambda c: c[0])
+
+
+def trend_chart(*, patient_id: int, today: datetime.date | None = None) -> Chart:
+    """Geometry of the PHQ-9/GAD-7 chart (server-side SVG): severity bands, one line per
+    instrument, medication changes as markers on the time axis, and a text description."""
+    points, changes = _collect(patient_id)
+    dates = [p[0] for p in points] + [c[0] for c in changes]
+    today = today or timezone.localdate()
+    start, end = (min(dates), max(dates)) if dates else (today - datetime.timedelta(days=28), today)
+    if start == end:
+        start, end = start - datetime.timedelta(days=7), end + datetime.timedelta(days=7)
+    span = (end - start).days
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(day: datetime.date) -> float:
+        return round(LEFT + plot_w * (day - start).days / span, 1)
+
+    def y(score: float) -> float:
+        return round(TOP + plot_h * (1 - score / Y_MAX), 1)
+
+    chart = Chart(plot={"x": LEFT, "y": TOP, "w": plot_w, "h": plot_h, "bottom": TOP + plot_h,
+                        "right": LEFT + plot_w},
+                  empty=not points)
+    for low, high, label, fill in PHQ9_BANDS:
+        top_score = min(high + 1, Y_MAX)
+        chart.bands.append({"label": label, "fill": fill, "x": LEFT, "w": plot_w,
+                            "y": y(top_score), "h": round(y(low) - y(top_score), 1),
+                            "text_y": round((y(low) + y(top_score)) / 2 + 4, 1),
+                            "range": f"{low}–{high}"})
+    chart.y_ticks = [{"value": v, "y": y(v)} for v in (0, 5, 10, 15, 20, 27)]
+    middle = start + datetime.timedelta(days=span // 2)
+    chart.x_ticks = [{"label": d.isoformat(), "x": x(d), "anchor": anchor}
+                     for d, anchor in ((start, "start"), (middle, "middle"), (end, "end"))]
+    described = []
+    for code, label, colour, dash in SERIES:
+        mine = [(d, total) for d, instrument, total in points if instrument == code]
+        if not mine:
+            described.append(f"{label}: none recorded.")
+            continue
+        dots = [{"x": x(d), "y": y(total), "title": f"{label} {total} on {d.isoformat()}"}
+                for d, total in mine]
+        chart.series.append({"code": code, "label": label, "colour": colour, "dash": dash,
+                             "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
+                             "dots": dots})
+        first, last = mine[0], mine[-1]
+        if len(mine) == 1:
+            described.append(f"{label}: one measure, {first[1]} on {first[0].isoformat()}.")
+        else:
+            described.append(f"{label}: {len(mine)} measures, from {first[1]} on "
+                             f"{first[0].isoformat()} to {last[1]} on {last[0].isoformat()}.")
+    for day, label in changes:
+        chart.markers.append({"x": x(day), "title": f"{day.isoformat()}: {label}"})
+    if changes:
+        described.append("Medication changes: " + "; ".join(
+            f"{label} on {day.isoformat()}" for day, label in changes) + ".")
+    chart.description = " ".join(described)
+    return chart

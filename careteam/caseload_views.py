@@ -1,0 +1,98 @@
+"""Pages of the caseload registry and the psychiatric review list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, audit, caseload
+
+PAGE_SIZE = 50
+
+# Sortable columns of the registry table: (heading, ordering key).
+COLUMNS = [("Patient", "name"), ("Status", "status"), ("PHQ-9", "phq9_latest"),
+           ("Change", "change"), ("Weeks", "weeks"), ("Last contact", "last_contact"),
+           ("Open flags", "open_flags")]
+
+
+def _columns(ordering: str, sort_query: str) -> list[dict]:
+    """Heading links: a click sorts by the column, a second click reverses it."""
+    prefix = f"{sort_query}&" if sort_query else ""
+    columns = []
+    for label, key in COLUMNS:
+        current = {key: "ascending", f"-{key}": "descending"}.get(ordering, "")
+        target = f"-{key}" if ordering == key else key
+        columns.append({"label": label, "key": key, "sort": current,
+                        "href": f"?{prefix}ordering={target}"})
+    return columns
+
+
+@login_required
+@require_http_methods(["GET"])
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    caseload.require_clinician(request.user)
+    form = caseload.CaseloadFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "careteam/caseload.html", {
+            "form": form, "page": None, "rows": [], "attention_order": caseload.ATTENTION_ORDER,
+            "columns": _columns("", ""),
+        }, status=400)
+    filters = form.filters()
+    rows = caseload.caseload(actor=request.user, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    decorated = caseload.decorate(page.object_list)
+    audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="caseload",
+                       objects=decorated)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("ordering", None)
+    return render(request, "careteam/caseload.html", {
+        "form": form, "page": page, "rows": decorated, "query": query.urlencode(),
+        "columns": _columns(filters["ordering"], sort_query.urlencode()),
+        "ordering": filters["ordering"],
+        "attention_order": caseload.ATTENTION_ORDER,
+    })
+
+
+def _review_list(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+    form = caseload.ReviewFilterForm(request.GET)
+    valid = form.is_valid()
+    show = (form.cleaned_data.get("show") if valid else "") or "waiting"
+    page = Paginator(caseload.review_list(actor=request.user, show=show), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    rows = list(page.object_list)
+    for row in rows:
+        row.treatment_status_label = caseload.STATUS_LABELS[caseload.review_status(row)]
+    audit.record_reads(actor=request.user, action=audit.Action.LIST,
+                       object_type="psychiatricreview", objects=rows, patient_attr="patient_id")
+    return render(request, "careteam/review_list.html", {
+        "form": form, "page": page, "rows": rows, "show": show,
+        "can_review": access.can(request.user, access.PRESCRIBE.role_perm or ""),
+    }, status=status if valid else 400)
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_list_page(request: HttpRequest) -> HttpResponse:
+    caseload.require_clinician(request.user)
+    return _review_list(request)
+
+
+@login_required
+@require_POST
+def review_done(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Only the psychiatrist on the team (404 outside it, 403 for the other roles)."""
+    patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+    try:
+        caseload.psychiatric_review_done(actor=request.user, patient=patient)
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return _review_list(request, status=400)
+    messages.success(request, f"Psychiatric review of {patient.full_name} marked done.")
+    return redirect("psychiatric_review_list")
