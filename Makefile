@@ -48,3 +48,8 @@ beat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Load benchmark at 100,000 synthetic patients (PostgreSQL database careteam_bench, wrk, gunicorn).
+.PHONY: bench
+bench: $(STAMP)
+	@$(BIN)/python bench/run.py

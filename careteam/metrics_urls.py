@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import metrics_api, metrics_views
+
+urlpatterns = [
+    path("metrics/", metrics_views.team_metrics, name="team_metrics"),
+    path("api/v1/metrics/", metrics_api.TeamMetricsView.as_view(), name="api_team_metrics"),
+]

@@ -141,6 +141,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short web queries: JIT compilation costs more than it saves (seen on the 100k benchmark).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # The connection pool is opt-in (web processes only). It stays off in tests — a pool opened
     # before the test database exists would point at the real database — and in Celery workers.
     if env_bool("DATABASE_POOL", False) and not TESTING:

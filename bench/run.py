@@ -1,0 +1,203 @@
+#!/usr/bin/env python
+"""Load benchmark of the integrated views at 100,000 patients (``make bench``).
+
+Seeds (or reuses) the careteam_bench PostgreSQL database, serves the app with gunicorn (2 workers,
+pooled connections, DEBUG off) on a free loopback port, signs in a seeded clinician and measures
+with wrk: the caseload API and page, a patient timeline, and a plain 50-row DRF list as the
+baseline. Prints requests/s, p50 and p99, each target's ratio to the baseline and whether the
+targets are met. Routes that do not exist yet are reported as missing, the rest still measured.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/careteam_bench),
+BENCH_PATIENTS (100000), BENCH_DURATION (10 s per target), BENCH_CONNECTIONS (8), BENCH_THREADS (2).
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# ruff: noqa: S603, S607 - fixed commands (createdb, manage.py, gunicorn, wrk), no outside input
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
+                              "postgres://postgres@127.0.0.1:5432/careteam_bench")
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+CLINICIAN = "synth_t_00001"
+
+# The server and this script share them: the session cookie must verify in the server.
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DATABASE_URL": DATABASE_URL,
+    "DATABASE_POOL": "true",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + secrets.token_urlsafe(32),  # throwaway, this run only
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "false",  # plain HTTP over loopback
+    "REDIS_URL": "",
+}
+
+
+def sh(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=check,
+                          text=True, capture_output=True)
+
+
+def prepare_database() -> None:
+    url = urlparse(DATABASE_URL)
+    name = url.path.lstrip("/")
+    pg = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U",
+          url.username or "postgres"]
+    if sh("createdb", *pg, name, check=False).returncode == 0:
+        print(f"Created database {name}")
+    env = {**SERVER_ENV, "DJANGO_SETTINGS_MODULE": "careteam.settings", "DATABASE_POOL": "false"}
+    sh(str(BIN / "python"), "manage.py", "migrate", "--noinput", env=env)
+    sh(str(BIN / "python"), "manage.py", "collectstatic", "--noinput", env=env)  # DEBUG off
+    print(f"Seeding {PATIENTS} patients (or reusing them) ...", flush=True)
+    started = time.monotonic()
+    result = subprocess.run([str(BIN / "python"), "manage.py", "seed_synthetic", "--patients",
+                             str(PATIENTS), "--reuse"], cwd=ROOT, env={**os.environ, **env},
+                            check=True, text=True)
+    print(f"Seed step: {time.monotonic() - started:.1f} s (exit {result.returncode})")
+
+
+def sign_in() -> tuple[str, str, int]:
+    """A token and a session cookie for the seeded clinician, and one of their patients."""
+    os.environ.update(SERVER_ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from careteam import access
+    from careteam.models import User
+
+    user = User.objects.get(username=CLINICIAN)
+    token, _ = Token.objects.get_or_create(user=user)
+    client = Client()
+    client.force_login(user)
+    patient_id = access.team_patients(user).order_by("pk").values_list("pk", flat=True).first()
+    return token.key, client.cookies["sessionid"].value, patient_id
+
+
+def route(path: str) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+        return True
+    except Resolver404:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "careteam.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, **SERVER_ENV}, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            return server
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def check(url: str, header: str) -> int:
+    name, value = header.split(": ", 1)
+    request = urllib.request.Request(url, headers={name: value})  # noqa: S310
+    try:
+        return urllib.request.urlopen(request, timeout=30).status  # noqa: S310
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, header: str) -> dict:
+    out = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency",
+                          "-H", header, url], check=True, text=True, capture_output=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    # The "Latency Distribution" lines (--latency), e.g. "     50%   12.34ms".
+    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))
+    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    prepare_database()
+    token, session, patient_id = sign_in()
+    api_auth, page_auth = f"Authorization: Token {token}", f"Cookie: sessionid={session}"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    targets = [
+        ("plain DRF list (baseline)", "/bench/plain-patients/", api_auth, None),
+        ("caseload API", "/api/v1/caseload/", api_auth, ("rps_ratio", 0.6)),
+        ("caseload page", "/caseload/", page_auth, ("rps_ratio", 0.5)),
+        ("patient timeline", f"/patients/{patient_id}/timeline/", page_auth, ("p50_ms", 50.0)),
+    ]
+    server = start_server(port)
+    results = {}
+    try:
+        for label, path, auth, _target in targets:
+            if not route(path):
+                print(f"{label}: {path} does not exist yet; not measured.")
+                continue
+            status = check(base + path, auth)
+            if status != 200:
+                print(f"{label}: {path} answers {status}, not 200; not measured.")
+                continue
+            print(f"Measuring {label} ({path}) for {DURATION} s ...", flush=True)
+            results[label] = wrk(base + path, auth)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    baseline = results.get(targets[0][0])
+    print()
+    print(f"{PATIENTS} patients; wrk {THREADS} threads, {CONNECTIONS} connections, {DURATION} s each; "
+          f"gunicorn 2 workers, pooled connections, DEBUG off")
+    print(f"{'target':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x plain':>9}  goal")
+    for label, _path, _auth, target in targets:
+        r = results.get(label)
+        if r is None:
+            print(f"{label:<28}{'not measured':>36}")
+            continue
+        ratio = r["rps"] / baseline["rps"] if baseline else float("nan")
+        goal = ""
+        if target and target[0] == "rps_ratio":
+            goal = f">= {target[1]}x plain: {'met' if ratio >= target[1] else 'NOT met'}"
+        elif target:
+            goal = f"p50 <= {target[1]:.0f} ms: {'met' if r['p50'] <= target[1] else 'NOT met'}"
+        bad = f"  ({r['non2xx']} non-2xx)" if r["non2xx"] else ""
+        print(f"{label:<28}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p99']:>9.1f}{ratio:>9.2f}  {goal}{bad}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""careteam.urls plus /bench/plain-patients/: a trivial 50-row DRF list, the baseline."""
+
+from django.urls import include, path
+from rest_framework import serializers
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
+
+from careteam.api_common import StandardPagination
+from patients.models import Patient
+
+
+class PlainPatientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Patient
+        fields = ["id", "status", "created_at"]
+
+
+class PlainPatientList(ListAPIView):
+    """No access rules, no audit: the cost of DRF + a 50-row page and nothing else."""
+
+    serializer_class = PlainPatientSerializer
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    pagination_class = StandardPagination
+    queryset = Patient.objects.order_by("id")
+
+
+urlpatterns = [
+    path("bench/plain-patients/", PlainPatientList.as_view(), name="bench_plain_list"),
+    path("", include("careteam.urls")),
+]
