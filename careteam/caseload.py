@@ -12,14 +12,11 @@ the app registry, so the core imports no component app:
 
 import datetime
 import functools
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -44,6 +41,7 @@ from patients.models import Patient
 
 from . import access, flags, summary
 from .models import Flag, PatientSummary, User
+from .providers import app_modules
 
 STATUSES = [
     ("not-improving", "Not improving"),
@@ -113,19 +111,8 @@ def require_clinician(user: User) -> None:
 
 @functools.cache
 def providers(module: str) -> tuple[ModuleType, ...]:
-    """``<app>.<module>`` of every installed app that has one (the seed_demo pattern)."""
-    found = []
-    for app in apps.get_app_configs():
-        name = f"{app.name}.{module}"
-        if name == __name__:
-            continue
-        try:
-            spec = importlib.util.find_spec(name)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is not None:
-            found.append(importlib.import_module(name))
-    return tuple(found)
+    """``<app>.<module>`` of every component app that has one."""
+    return tuple(found for _app, found in app_modules(module))
 
 
 def _count_flags(extra: Q) -> Coalesce:

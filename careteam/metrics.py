@@ -9,13 +9,10 @@ the number of patients.
 """
 
 import datetime
-import importlib
-import importlib.util
 import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
@@ -23,6 +20,7 @@ from patients.models import Patient
 
 from . import access, audit
 from .models import Flag, User
+from .providers import app_modules
 from .roles import CLINICAL_ROLES
 
 DEFAULT_DAYS = 90
@@ -115,12 +113,8 @@ def scope_patients(user: User, scope: Scope) -> QuerySet[Patient]:
 
 
 def providers() -> list[tuple[str, Any]]:
-    """(app label, module) of every installed app with a ``metrics`` module."""
-    found = []
-    for app in apps.get_app_configs():
-        if app.name != __package__ and importlib.util.find_spec(f"{app.name}.metrics") is not None:
-            found.append((app.label, importlib.import_module(f"{app.name}.metrics")))
-    return found
+    """(app label, module) of every component app with a ``metrics`` module."""
+    return [(app.label, module) for app, module in app_modules("metrics")]
 
 
 def flag_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:

@@ -17,19 +17,17 @@ import base64
 import binascii
 import datetime
 import functools
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .models import Flag, FlagAcknowledgement
+from .providers import app_modules
 
 COMPONENTS: dict[str, str] = {
     "therapy": "Therapy",
@@ -204,16 +202,9 @@ Provider = Callable[..., list[Entry]]
 
 @functools.cache
 def _provider_modules() -> tuple[ModuleType, ...]:
-    """``<app>.timeline`` of every installed app that has one, except this module (careteam's
-    own provider). Looked up once per process: the installed apps do not change."""
-    modules = []
-    for app in apps.get_app_configs():
-        name = f"{app.name}.{PROVIDER_MODULE}"
-        if name == __name__:
-            continue
-        if importlib.util.find_spec(name) is not None:
-            modules.append(importlib.import_module(name))
-    return tuple(modules)
+    """``<app>.timeline`` of every component app (careteam's own provider is this module).
+    Looked up once per process: the installed apps do not change."""
+    return tuple(module for _app, module in app_modules(PROVIDER_MODULE))
 
 
 def providers(components: Iterable[str] | None = None) -> list[tuple[str, Provider]]:

@@ -5,10 +5,7 @@ for a local demo only (the command refuses to run with DEBUG off unless --force 
 """
 
 import datetime
-import importlib
-import importlib.util
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -17,6 +14,7 @@ from django.utils import timezone
 from careteam import flags
 from careteam import services as staff_services
 from careteam.models import Flag, User
+from careteam.providers import app_modules
 from careteam.roles import Role
 from patients import services as patient_services
 from patients.models import Patient
@@ -73,11 +71,8 @@ class Command(BaseCommand):
             # seed(*, staff: dict[str, User], patients: list[Patient], today: date) adding its own
             # history to the newly created demo patients (found through the app registry, so the
             # core imports no component).
-            for app in apps.get_app_configs():
-                if created and importlib.util.find_spec(f"{app.name}.demo") is not None:
-                    importlib.import_module(f"{app.name}.demo").seed(
-                        staff=staff, patients=created, today=timezone.localdate()
-                    )
+            for _app, demo in app_modules("demo") if created else []:
+                demo.seed(staff=staff, patients=created, today=timezone.localdate())
             if created:
                 self._flags(staff, created)
         self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))

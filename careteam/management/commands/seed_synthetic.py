@@ -5,20 +5,18 @@ imports no component app); parts run in their ``ORDER``, chunk by chunk of patie
 in one transaction. Fixed random seed: the same command gives the same data.
 """
 
-import importlib
-import importlib.util
 import multiprocessing
 import random
 import time
 from collections import defaultdict
 from types import ModuleType
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from careteam.models import User
+from careteam.providers import app_modules
 from careteam.synthetic import PatientSeed, SeedContext
 from patients.models import Patient
 
@@ -28,8 +26,7 @@ CHUNK = 5000
 
 def synthetic_parts() -> list[ModuleType]:
     """Every installed app's ``synthetic`` module, in dependency order."""
-    modules = [importlib.import_module(f"{app.name}.synthetic") for app in apps.get_app_configs()
-               if importlib.util.find_spec(f"{app.name}.synthetic") is not None]
+    modules = [module for _app, module in app_modules("synthetic", include_core=True)]
     return sorted(modules, key=lambda m: m.ORDER)
 
 
