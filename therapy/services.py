@@ -2,6 +2,7 @@
 audited with ids and enum values only."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -94,39 +95,51 @@ def _stale(*, actor: User, kind: str, noun: str, obj: Any, based_on: int) -> Sta
     )
 
 
-def therapy_course_update(*, actor: User, course: TherapyCourse, version: int,
-                          **fields: Any) -> TherapyCourse:
-    """Change a course (e.g. mark it completed). ``version`` is the version the edit is based on:
-    if a colleague saved in between, nothing is written and StaleEdit says so."""
-    unknown = set(fields) - set(COURSE_FIELDS)
+def _versioned_update(*, actor: User, obj: Any, version: int, fields: dict[str, Any],
+                      allowed: tuple[str, ...], kind: str, noun: str,
+                      validate: Callable[[Any], Errors],
+                      after_change: Callable[[Any], None] | None = None) -> Any:
+    """Edit ``allowed`` fields of a versioned record (course, session) in one transaction.
+    ``version`` is the version the edit is based on: if a colleague saved in between, nothing
+    is written and StaleEdit says so (raised after the transaction, so the audit row of the
+    refused edit is kept). ``after_change`` runs in the transaction when something changed."""
+    unknown = set(fields) - set(allowed)
     if unknown:
-        raise ValueError(f"not course fields: {sorted(unknown)}")
+        raise ValueError(f"not {noun} fields: {sorted(unknown)}")
+    stale = None
     with transaction.atomic():
-        course = TherapyCourse.objects.select_for_update().get(pk=course.pk)
-        if version != course.version:
-            stale = _stale(actor=actor, kind="therapycourse", noun="course", obj=course,
-                           based_on=version)
+        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+        if version != obj.version:
+            stale = _stale(actor=actor, kind=kind, noun=noun, obj=obj, based_on=version)
         else:
-            stale = None
-            before = {name: getattr(course, name) for name in COURSE_FIELDS}
+            before = {name: getattr(obj, name) for name in allowed}
             for name, value in fields.items():
-                setattr(course, name, value)
-            errors = _course_errors(course)
+                setattr(obj, name, value)
+            errors = validate(obj)
             if errors:
                 raise ValidationError(errors)
-            changed = [name for name in COURSE_FIELDS if getattr(course, name) != before[name]]
+            changed = [name for name in allowed if getattr(obj, name) != before[name]]
             if changed:
-                course.version += 1
-                course.updated_at = timezone.now()
-                course.save(update_fields=[*changed, "version", "updated_at"])
-                after = {name: getattr(course, name) for name in COURSE_FIELDS}
-                audit.record(actor=actor, action=audit.Action.UPDATE, object_type="therapycourse",
-                             object_id=course.pk, patient_id=course.patient_id,
+                obj.version += 1
+                obj.updated_at = timezone.now()
+                obj.save(update_fields=[*changed, "version", "updated_at"])
+                after = {name: getattr(obj, name) for name in allowed}
+                audit.record(actor=actor, action=audit.Action.UPDATE, object_type=kind,
+                             object_id=obj.pk, patient_id=obj.patient_id,
                              changes=audit.field_changes(before, after, values=AUDITED_VALUES))
-    # Raised after the transaction so the audit row of the refused edit is kept.
+                if after_change is not None:
+                    after_change(obj)
     if stale is not None:
         raise stale
-    return course
+    return obj
+
+
+def therapy_course_update(*, actor: User, course: TherapyCourse, version: int,
+                          **fields: Any) -> TherapyCourse:
+    """Change a course (e.g. mark it completed), based on ``version`` (see _versioned_update)."""
+    return _versioned_update(actor=actor, obj=course, version=version, fields=fields,
+                             allowed=COURSE_FIELDS, kind="therapycourse", noun="course",
+                             validate=_course_errors)
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -204,40 +217,17 @@ def therapy_session_create(
 
 def therapy_session_update(*, actor: User, session: TherapySession, version: int,
                            **fields: Any) -> TherapySession:
-    """Edit a session, typically to record attendance and the alliance rating afterwards.
-    A stale ``version`` writes nothing and raises StaleEdit (see therapy_course_update)."""
-    unknown = set(fields) - set(SESSION_FIELDS)
-    if unknown:
-        raise ValueError(f"not session fields: {sorted(unknown)}")
-    with transaction.atomic():
-        session = TherapySession.objects.select_for_update().get(pk=session.pk)
-        if version != session.version:
-            stale = _stale(actor=actor, kind="therapysession", noun="session", obj=session,
-                           based_on=version)
-        else:
-            stale = None
-            before = {name: getattr(session, name) for name in SESSION_FIELDS}
-            for name, value in fields.items():
-                setattr(session, name, value)
-            errors = _session_errors(session)
-            if errors:
-                raise ValidationError(errors)
-            changed = [name for name in SESSION_FIELDS if getattr(session, name) != before[name]]
-            if changed:
-                session.version += 1
-                session.updated_at = timezone.now()
-                session.save(update_fields=[*changed, "version", "updated_at"])
-                after = {name: getattr(session, name) for name in SESSION_FIELDS}
-                audit.record(actor=actor, action=audit.Action.UPDATE,
-                             object_type="therapysession", object_id=session.pk,
-                             patient_id=session.patient_id,
-                             changes=audit.field_changes(before, after, values=AUDITED_VALUES))
-                if session.attendance == TherapySession.Attendance.ATTENDED:
-                    summary.contact_recorded(patient_id=session.patient_id, at=session.starts_at)
-                _flag_missed_sessions(session)
-    if stale is not None:
-        raise stale
-    return session
+    """Edit a session, typically to record attendance and the alliance rating afterwards,
+    based on ``version`` (see _versioned_update)."""
+
+    def after_change(session: TherapySession) -> None:
+        if session.attendance == TherapySession.Attendance.ATTENDED:
+            summary.contact_recorded(patient_id=session.patient_id, at=session.starts_at)
+        _flag_missed_sessions(session)
+
+    return _versioned_update(actor=actor, obj=session, version=version, fields=fields,
+                             allowed=SESSION_FIELDS, kind="therapysession", noun="session",
+                             validate=_session_errors, after_change=after_change)
 
 
 # --- notes ------------------------------------------------------------------------------------
