@@ -389,13 +389,15 @@ def phq9_review_flags_raise(*, today: datetime.date | None = None) -> int:
     )
     raised = 0
     seen: set[int] = set()
+    # One query for the baselines already flagged, not one per patient.
+    flagged = set(Flag.objects.filter(rule_key__startswith="phq9_not_improving:")
+                  .values_list("rule_key", flat=True))
     for patient_id, baseline_id, administered_on in baselines.values_list(
             "patient_id", "id", "administered_on").iterator():
         if patient_id in seen:
             continue
         seen.add(patient_id)
-        if administered_on > cutoff or Flag.objects.filter(
-                rule_key=f"phq9_not_improving:{baseline_id}").exists():
+        if administered_on > cutoff or f"phq9_not_improving:{baseline_id}" in flagged:
             continue
         with transaction.atomic():
             raised += _flag_no_improvement(Patient.objects.get(pk=patient_id), today=today)
