@@ -5,11 +5,8 @@ Runs in CI (PostgreSQL + Redis); elsewhere the live_celery_worker fixture skips 
 
 import time
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from kombu import pools
 
-from careteam.celery import app as celery_app
 from casemanagement.models import CommunityResource, ResourceImport
 
 ROWS = 1200
@@ -36,19 +33,7 @@ def _csv() -> tuple[bytes, dict[int, str]]:
     return ("\n".join(lines) + "\n").encode(), bad
 
 
-@pytest.fixture
-def worker(live_celery_worker):
-    """The shared live worker, publishing through fresh broker pools. kombu keeps pools in a
-    process-wide registry keyed by broker URL; tests/processes.py force-closes the pool of an
-    earlier live test but leaves it there, so a later publish would get "Acquire on closed pool".
-    (Reported with a patch for tests/processes.py; harmless once that is fixed.)"""
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    return live_celery_worker
-
-
-def test_live_worker_imports_in_chunks_and_progress_is_visible(worker, world, api_client,
+def test_live_worker_imports_in_chunks_and_progress_is_visible(live_celery_worker, world, api_client,
                                                                settings):
     settings.CASEMANAGEMENT_IMPORT_CHUNK_SIZE = 20  # stored on the import, read by the worker
     data, bad = _csv()
