@@ -27,6 +27,7 @@ from patients.models import CareTeamMember, Patient
 
 from . import audit, summary
 from .models import Flag, FlagAcknowledgement, Notification, OutboxMessage, User
+from .providers import app_modules
 from .roles import FLAG_ACTING_ROLES
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,12 @@ def flag_raise(
         errors["message"] = ["Say what the team needs to know."]
     elif len(message) > MESSAGE_MAX:
         errors["message"] = [f"Keep it under {MESSAGE_MAX} characters."]
+    if rule_key is None and (source_type or source_id is not None):
+        # A link chosen by a person must name one of this patient's records.
+        if not source_type or source_id is None:
+            errors["source_id"] = ["Give both the kind of record and its id, or neither."]
+        elif linked_record_url(source_type, source_id, patient.pk) is None:
+            errors["source_id"] = ["No such record of this patient."]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -88,6 +95,18 @@ def flag_raise(
                               **({"rule": rule_key.split(":", 1)[0]} if rule_key else {})})
         transaction.on_commit(lambda: outbox_publish(outbox_id=outbox.pk))
     return flag
+
+
+def linked_record_url(source_type: str, source_id: int | None, patient_id: int) -> str | None:
+    """The page of the record a flag is about, if it is that patient's (asks each component's
+    ``flag_sources`` module)."""
+    if not source_type or source_id is None:
+        return None
+    for _app, module in app_modules("flag_sources"):
+        url = module.record_url(source_type, source_id, patient_id)
+        if url is not None:
+            return url
+    return None
 
 
 def outbox_publish(*, outbox_id: int) -> bool:

@@ -55,7 +55,8 @@ class FlagSerializer(serializers.ModelSerializer):
         fields = ["id", "patient", "category", "severity", "message", "status", "raised_by",
                   "created_at", "source_type", "source_id", "acknowledgements", "acted_on_at",
                   "escalated_at", "resolved_at", "resolved_by", "resolution_note"]
-        read_only_fields = [f for f in fields if f not in ("category", "severity", "message")]
+        read_only_fields = [f for f in fields if f not in ("category", "severity", "message",
+                                                         "source_type", "source_id")]
 
 
 class FlagResolveSerializer(serializers.Serializer):

@@ -144,7 +144,8 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def flag_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
-    form = FlagForm(form_data(request))
+    form = FlagForm(form_data(request), initial={"source_type": request.GET.get("source_type", ""),
+                                                 "source_id": request.GET.get("source_id")})
     if request.method == "POST" and form.is_valid():
         flag = call_service(form, flags.flag_raise, actor=request.user, patient=patient,
                             **form.cleaned_data)
@@ -169,6 +170,7 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
     return render(request, "careteam/flag_detail.html", {
         "flag": flag,
         "patient": flag.patient,
+        "source_url": flags.linked_record_url(flag.source_type, flag.source_id, flag.patient_id),
         "can_acknowledge": mine.exists() and not acknowledged,
         "action_required": mine.filter(action_required=True).exists(),
         "resolve_form": FlagResolveForm() if flag.status != flag.Status.RESOLVED else None,

@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from careteam import flags
 from careteam.models import Flag, FlagAcknowledgement, Notification, OutboxMessage, User
+from casemanagement.models import Referral
 from patients.models import CareTeamMember
 from tests.careteam.factories import delivered_flag
+from tests.casemanagement.factories import make_referral
 
 
 def inbox(user, channel="in_app"):
@@ -201,3 +203,40 @@ class TestEscalation:
             delivered_flag(patient=world.patient, by=world.therapist)
             clock.shift(datetime.timedelta(hours=5))
             assert flags.flags_escalate_due() == []
+
+
+def test_a_flag_can_be_about_one_of_the_patients_records(world, api_client, page_client):
+    referral = make_referral(actor=world.case_manager, patient=world.patient)
+    response = api_client(world.therapist).post(
+        f"/api/v1/patients/{world.patient.pk}/flags/",
+        {"category": "social", "severity": "routine", "message": "Housing service closed",
+         "source_type": "referral", "source_id": referral.pk}, format="json")
+    assert response.status_code == 201
+    flag = Flag.objects.get(pk=response.json()["id"])
+    assert (flag.source_type, flag.source_id) == ("referral", referral.pk)
+    page = page_client(world.case_manager).get(reverse("flag_detail", args=[flag.pk]))
+    assert (f'/patients/{world.patient.pk}/case-management/referrals/{referral.pk}/'
+            in page.content.decode())
+    # The referral page offers the link that fills the form in.
+    detail = page_client(world.therapist).get(
+        reverse("casemanagement_referral_detail", args=[world.patient.pk, referral.pk]))
+    assert f"source_type=referral&amp;source_id={referral.pk}" in detail.content.decode()
+    assert Referral.objects.filter(pk=referral.pk).exists()
+
+
+@pytest.mark.parametrize("link", [
+    "another patient's referral",
+    {"source_type": "referral", "source_id": 999999},  # no such record
+    {"source_type": "spaceship", "source_id": 1},  # no such kind of record
+    {"source_type": "referral"},  # half a link
+])
+def test_a_link_to_a_record_that_is_not_this_patients_is_refused(world, api_client, link):
+    if link == "another patient's referral":
+        elsewhere = make_referral(actor=world.case_manager, patient=world.other_patient)
+        link = {"source_type": "referral", "source_id": elsewhere.pk}
+    before = Flag.objects.count()
+    response = api_client(world.therapist).post(
+        f"/api/v1/patients/{world.patient.pk}/flags/",
+        {"category": "social", "severity": "routine", "message": "x", **link}, format="json")
+    assert response.status_code == 400 and "source_id" in response.json()
+    assert Flag.objects.count() == before

@@ -1,0 +1,15 @@
+"""Medication records a flag may be about (careteam.flags finds this module through the registry)."""
+
+from django.urls import reverse
+
+from .models import MedicationOrder, SideEffectReport
+
+MODELS = {"medicationorder": MedicationOrder, "sideeffectreport": SideEffectReport}
+
+
+def record_url(source_type: str, source_id: int, patient_id: int) -> str | None:
+    """The page of the record if it is this patient's, else None (unknown type: None too)."""
+    model = MODELS.get(source_type)
+    if model is not None and model.objects.filter(pk=source_id, patient_id=patient_id).exists():
+        return reverse("medication_page", args=[patient_id])
+    return None
