@@ -12,12 +12,19 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StaleEdit
+from .paging import WindowCountPaginator
 
 
 class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class WindowCountPagination(StandardPagination):
+    """For querysets made with careteam.paging.with_total: the page and the count in one query."""
+
+    django_paginator_class = WindowCountPaginator
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

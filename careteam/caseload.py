@@ -4,8 +4,9 @@ Reads come from careteam.PatientSummary (kept up to date by the component servic
 and the care plan; what only a component app knows comes from provider modules found through
 the app registry, so the core imports no component app:
 
-* ``<app>.caseload.overdue_items(today) -> Expression``: overdue items per patient, an
-  expression evaluated against ``patients.Patient`` (casemanagement: referral follow-ups);
+* ``<app>.caseload.overdue_counts(patient_ids, today) -> {patient_id: count}``: overdue items
+  of one page of rows (casemanagement: referral follow-ups; which patients have any is the
+  summary's ``follow_up_due_on``, kept by that app);
 * ``<app>.trend.measure_points(patient_id) -> [(date, instrument, total)]`` (therapy);
 * ``<app>.trend.medication_changes(patient_id) -> [(date, label)]`` (medication).
 """
@@ -19,27 +20,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import (
-    Case,
-    Count,
-    Expression,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OrderBy,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from patients.models import Patient
 
-from . import access, flags, summary
+from . import access, flags, paging, summary
 from .models import Flag, PatientSummary, User
 from .providers import app_modules
 
@@ -64,19 +50,10 @@ ATTENTION_ORDER = [
     "Response or remission",
 ]
 
-# Sort keys (?ordering=key or -key): the fields to sort by, ascending.
-ORDERINGS: dict[str, tuple[str, ...]] = {
-    "name": ("last_name", "first_name"),
-    "status": ("status_rank",),
-    "phq9_latest": ("phq9_latest",),
-    "change": ("phq9_change_pct",),
-    "weeks": ("-phq9_baseline_on",),  # more weeks = an older baseline
-    "last_contact": ("last_contact",),
-    "open_flags": ("open_flags", "urgent_flags"),
-}
 ORDERING_CHOICES = [("attention", "Needs attention first")] + [
     (f"{sign}{key}", f"{key.replace('_', ' ')} {'descending' if sign else 'ascending'}")
-    for key in ORDERINGS for sign in ("", "-")
+    for key in ("name", "status", "phq9_latest", "change", "weeks", "last_contact", "open_flags")
+    for sign in ("", "-")
 ]
 
 YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
@@ -115,27 +92,85 @@ def providers(module: str) -> tuple[ModuleType, ...]:
     return tuple(found for _app, found in app_modules(module))
 
 
-def _count_flags(extra: Q) -> Coalesce:
-    open_flags = (Flag.objects.filter(extra, patient=OuterRef("pk"))
-                  .exclude(status=Flag.Status.RESOLVED)
-                  .order_by().values("patient").annotate(n=Count("pk")).values("n")[:1])
-    return Coalesce(Subquery(open_flags, output_field=IntegerField()), Value(0))
+@dataclass(slots=True)
+class CaseloadRow:
+    """One row of the registry: the patient's name and summary figures, and what is worked out
+    per row in Python (weeks in treatment, the status label, changes, overdue items)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    phq9_baseline: int | None
+    phq9_baseline_on: datetime.date | None
+    phq9_latest: int | None
+    phq9_latest_on: datetime.date | None
+    phq9_change_pct: float | None
+    gad7_baseline: int | None
+    gad7_latest: int | None
+    gad7_latest_on: datetime.date | None
+    last_contact: datetime.datetime | None
+    treatment_status: str
+    open_flags: int
+    urgent_flags: int
+    follow_up_due_on: datetime.date | None
+    review_due_on: datetime.date | None
+    phq9_change: int | None = None
+    gad7_change: int | None = None
+    weeks_in_treatment: int | None = None
+    treatment_status_label: str = ""
+    overdue: int = 0
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
-def _overdue(today: datetime.date) -> Expression:
-    total: Expression = Case(When(care_plan__next_review_date__lt=today, then=Value(1)),
-                             default=Value(0), output_field=IntegerField())
-    for provider in providers("caseload"):
-        hook = getattr(provider, "overdue_items", None)
-        if hook is not None:
-            total = ExpressionWrapper(total + hook(today), output_field=IntegerField())
-    return total
+# CaseloadRow's fields read from the database, in order: the registry's query is a values_list.
+ROW_COLUMNS = (
+    "patient_id", "patient__first_name", "patient__last_name", "phq9_baseline",
+    "phq9_baseline_on", "phq9_latest", "phq9_latest_on", "phq9_change_pct", "gad7_baseline",
+    "gad7_latest", "gad7_latest_on", "last_contact_at", "treatment_status", "open_flags",
+    "urgent_flags", "follow_up_due_on", "patient__care_plan__next_review_date",
+)
+
+# Sort keys (?ordering=key or -key) and the columns they sort by, ascending.
+SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("patient__last_name", "patient__first_name"),
+    "phq9_latest": ("phq9_latest",),
+    "change": ("phq9_change_pct",),
+    "weeks": ("-phq9_baseline_on",),
+    "last_contact": ("last_contact_at",),
+    "open_flags": ("open_flags", "urgent_flags"),
+}
+
+
+def _overdue(today: datetime.date) -> Q:
+    """The care plan's review date or a component's follow-up date is in the past."""
+    return Q(patient__care_plan__next_review_date__lt=today) | Q(follow_up_due_on__lt=today)
+
+
+def _attention(today: datetime.date) -> Case:
+    """ATTENTION_ORDER as a rank (0 first)."""
+    return Case(
+        When(urgent_flags__gt=0, then=Value(0)),
+        When(treatment_status="not-improving", then=Value(1)),
+        When(_overdue(today), then=Value(2)),
+        When(open_flags__gt=0, then=Value(3)),
+        When(treatment_status="partial-response", then=Value(4)),
+        When(treatment_status__in=["baseline-only", "no-data"], then=Value(5)),
+        default=Value(6), output_field=IntegerField())
 
 
 def _order(key: str) -> list[OrderBy]:
     descending = key.startswith("-")
+    key = key.lstrip("-")
+    if key == "status":
+        rank = Case(*(When(treatment_status=code, then=Value(rank))
+                      for rank, (code, _label) in enumerate(STATUSES)),
+                    default=Value(len(STATUSES)), output_field=IntegerField())
+        return [rank.desc() if descending else rank.asc()]
     result = []
-    for name in ORDERINGS[key.lstrip("-")]:
+    for name in SORT_COLUMNS[key]:
         reverse = descending != name.startswith("-")
         expression = F(name.lstrip("-"))
         result.append(expression.desc(nulls_last=True) if reverse
@@ -145,53 +180,29 @@ def _order(key: str) -> list[OrderBy]:
 
 def caseload(*, actor: User, status: str = "", urgent: bool | None = None,
              overdue: bool | None = None, ordering: str = "attention",
-             today: datetime.date | None = None) -> QuerySet[Patient]:
-    """One row per patient on the actor's care teams, with the registry's figures annotated:
-    one query whatever the caseload's size."""
+             today: datetime.date | None = None) -> QuerySet:
+    """The summaries of the patients on the actor's care teams, as ROW_COLUMNS tuples and the
+    total (page them with paging.WindowCountPaginator; ``decorate`` turns a page of them into
+    CaseloadRow): one query for the page and the count, a plain join of the summary, the
+    patient and its care plan, whatever the caseload's size. Every patient has a summary row
+    (careteam.summary.patient_opened)."""
     require_clinician(actor)
     today = today or timezone.localdate()
-    status_expr = summary.treatment_status("summary__")
-    rows = access.team_patients(actor).annotate(
-        phq9_baseline=F("summary__phq9_baseline"),
-        phq9_baseline_on=F("summary__phq9_baseline_on"),
-        phq9_latest=F("summary__phq9_latest"),
-        phq9_latest_on=F("summary__phq9_latest_on"),
-        phq9_change=F("summary__phq9_latest") - F("summary__phq9_baseline"),
-        phq9_change_pct=summary.phq9_change_pct("summary__"),
-        gad7_baseline=F("summary__gad7_baseline"),
-        gad7_latest=F("summary__gad7_latest"),
-        gad7_latest_on=F("summary__gad7_latest_on"),
-        gad7_change=F("summary__gad7_latest") - F("summary__gad7_baseline"),
-        last_contact=F("summary__last_contact_at"),
-        treatment_status=status_expr,
-        open_flags=_count_flags(Q()),
-        urgent_flags=_count_flags(Q(severity=Flag.Severity.URGENT)),
-        overdue=_overdue(today),
-    ).annotate(
-        status_rank=Case(*(When(treatment_status=code, then=Value(rank))
-                           for rank, (code, _label) in enumerate(STATUSES)),
-                         default=Value(len(STATUSES)), output_field=IntegerField()),
-        attention=Case(
-            When(urgent_flags__gt=0, then=Value(0)),
-            When(treatment_status="not-improving", then=Value(1)),
-            When(overdue__gt=0, then=Value(2)),
-            When(open_flags__gt=0, then=Value(3)),
-            When(treatment_status="partial-response", then=Value(4)),
-            When(treatment_status__in=["baseline-only", "no-data"], then=Value(5)),
-            default=Value(6), output_field=IntegerField()),
-    )
+    rows = PatientSummary.objects.filter(patient_id__in=access.team_patient_ids(actor))
     if status:
         rows = rows.filter(treatment_status=status)
     if urgent is not None:
         rows = rows.filter(urgent_flags__gt=0) if urgent else rows.filter(urgent_flags=0)
     if overdue is not None:
-        rows = rows.filter(overdue__gt=0) if overdue else rows.filter(overdue=0)
+        rows = rows.filter(_overdue(today)) if overdue else rows.exclude(_overdue(today))
     if ordering == "attention":
-        order = [F("attention").asc(), F("urgent_flags").desc(), F("overdue").desc(),
+        order = [_attention(today).asc(), F("urgent_flags").desc(),
                  F("phq9_latest").desc(nulls_last=True)]
     else:
         order = _order(ordering)
-    return rows.order_by(*order, "last_name", "first_name", "pk")
+    return paging.with_total(
+        rows.order_by(*order, "patient__last_name", "patient__first_name", "patient_id"),
+        *ROW_COLUMNS)
 
 
 def weeks_in_treatment(baseline_on: datetime.date | None,
@@ -202,13 +213,30 @@ def weeks_in_treatment(baseline_on: datetime.date | None,
     return ((today or timezone.localdate()) - baseline_on).days // 7
 
 
-def decorate(rows: Any, today: datetime.date | None = None) -> list[Patient]:
-    """Add what is computed per row in Python (weeks in treatment, the status label)."""
+def _difference(latest: int | None, baseline: int | None) -> int | None:
+    return None if latest is None or baseline is None else latest - baseline
+
+
+def decorate(rows: Any, today: datetime.date | None = None) -> list[CaseloadRow]:
+    """A page of ``caseload`` tuples as CaseloadRow, with what is worked out per row: weeks in
+    treatment, the status label, changes in points and the overdue items (the care plan's
+    review date, and each component's overdue follow-ups: one query per component)."""
     today = today or timezone.localdate()
-    result = list(rows)
+    result = [CaseloadRow(*values) for values in rows]
+    overdue: dict[int, int] = {}
+    ids = [row.pk for row in result if row.follow_up_due_on is not None
+           and row.follow_up_due_on < today]
+    if ids:
+        for provider in providers("caseload"):
+            for patient_id, count in provider.overdue_counts(ids, today).items():
+                overdue[patient_id] = overdue.get(patient_id, 0) + count
     for row in result:
+        row.phq9_change = _difference(row.phq9_latest, row.phq9_baseline)
+        row.gad7_change = _difference(row.gad7_latest, row.gad7_baseline)
         row.weeks_in_treatment = weeks_in_treatment(row.phq9_baseline_on, today)
-        row.treatment_status_label = STATUS_LABELS.get(row.treatment_status, row.treatment_status)
+        row.treatment_status_label = STATUS_LABELS[row.treatment_status]
+        row.overdue = overdue.get(row.pk, 0) + (
+            row.review_due_on is not None and row.review_due_on < today)
     return result
 
 

@@ -1,5 +1,7 @@
 """REST endpoints of the caseload registry and the psychiatric review list (../shared/API.md)."""
 
+import datetime
+import functools
 from typing import Any
 
 from django.utils import timezone
@@ -12,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import access, audit, caseload
+from .api_common import WindowCountPagination
 
 
 class CaseloadRowSerializer(serializers.Serializer):
@@ -34,12 +37,45 @@ class CaseloadRowSerializer(serializers.Serializer):
     urgent_flags = serializers.IntegerField()
     overdue = serializers.IntegerField(help_text="Overdue review dates and follow-ups.")
 
-    def get_patient_name(self, row: Any) -> str:
+    def get_patient_name(self, row: caseload.CaseloadRow) -> str:
         return row.full_name
 
-    def get_phq9_change_pct(self, row: Any) -> float | None:
+    def get_phq9_change_pct(self, row: caseload.CaseloadRow) -> float | None:
         """Change since baseline in percent (negative = better), one decimal."""
         return None if row.phq9_change_pct is None else round(row.phq9_change_pct, 1)
+
+    def to_representation(self, row: caseload.CaseloadRow) -> dict[str, Any]:
+        """The fields above, written out directly: a page of 50 rows is built in a fraction of
+        the time the generic field-by-field path takes (the registry is read all day)."""
+        return {
+            "patient": row.pk,
+            "patient_name": row.full_name,
+            "phq9_baseline": row.phq9_baseline,
+            "phq9_baseline_on": _iso(row.phq9_baseline_on),
+            "phq9_latest": row.phq9_latest,
+            "phq9_latest_on": _iso(row.phq9_latest_on),
+            "phq9_change": row.phq9_change,
+            "phq9_change_pct": self.get_phq9_change_pct(row),
+            "gad7_baseline": row.gad7_baseline,
+            "gad7_latest": row.gad7_latest,
+            "gad7_latest_on": _iso(row.gad7_latest_on),
+            "gad7_change": row.gad7_change,
+            "treatment_status": row.treatment_status,
+            "weeks_in_treatment": row.weeks_in_treatment,
+            "last_contact": self._last_contact.to_representation(row.last_contact)
+            if row.last_contact is not None else None,
+            "open_flags": row.open_flags,
+            "urgent_flags": row.urgent_flags,
+            "overdue": row.overdue,
+        }
+
+    @functools.cached_property
+    def _last_contact(self) -> serializers.DateTimeField:
+        return self.fields["last_contact"]
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _errors(form: Any) -> ValidationError:
@@ -56,6 +92,7 @@ class CaseloadView(ListAPIView):
     """The caller's caseload registry, the patients who need attention first by default."""
 
     serializer_class = CaseloadRowSerializer
+    pagination_class = WindowCountPagination
 
     def get_queryset(self) -> Any:
         caseload.require_clinician(self.request.user)

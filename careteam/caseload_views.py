@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, audit, caseload
+from .paging import WindowCountPaginator
 
 PAGE_SIZE = 50
 
@@ -42,7 +43,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         }, status=400)
     filters = form.filters()
     rows = caseload.caseload(actor=request.user, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = WindowCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     decorated = caseload.decorate(page.object_list)
     audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="caseload",
                        objects=decorated)

@@ -86,6 +86,7 @@ def flag_raise(
             message=message, source_type=source_type, source_id=source_id, rule_key=rule_key,
         )
         outbox = OutboxMessage.objects.create(kind=OutboxMessage.Kind.FLAG_RAISED, flag=flag)
+        summary.flags_changed(patient_id=patient.pk)
         if category == Flag.Category.CLINICAL_CHANGE:
             # A flag for psychiatric review puts the patient on the review list.
             summary.review_enter(patient_id=patient.pk)
@@ -265,6 +266,7 @@ def flag_resolve(*, actor: User, flag: Flag, note: str) -> Flag:
         flag.resolved_by = actor
         flag.resolution_note = note
         flag.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+        summary.flags_changed(patient_id=flag.patient_id)
         audit.record(actor=actor, action=audit.Action.UPDATE, object_type="flag",
                      object_id=flag.pk, patient_id=flag.patient_id,
                      changes={"status": ["open", "resolved"]})

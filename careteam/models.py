@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from .roles import Role
+from .treatment import phq9_change_pct_sql, treatment_status_sql
 
 
 class StaffManager(UserManager):
@@ -231,9 +232,10 @@ class OutboxMessage(models.Model):
 
 
 class PatientSummary(models.Model):
-    """One row per patient with the figures the caseload registry sorts and filters on, kept up
-    to date by the services that record them (a measure, a contact, a review flag), so the
-    registry is one indexed query whatever the caseload's size."""
+    """One row per patient (opened with the patient) with the figures the caseload registry sorts
+    and filters on, kept up to date by the services that record them (a measure, a contact, a
+    flag, a referral's follow-up date), so the registry is a plain join whatever the caseload's
+    size."""
 
     patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE,
                                    primary_key=True, related_name="summary")
@@ -248,6 +250,20 @@ class PatientSummary(models.Model):
     gad7_latest_on = models.DateField(null=True, blank=True)
     gad7_count = models.PositiveIntegerField(default=0)
     last_contact_at = models.DateTimeField(null=True, blank=True)
+    # Open flags (acknowledged or not) and the urgent ones among them: careteam.flags recounts
+    # them when a flag is raised or resolved.
+    open_flags = models.PositiveIntegerField(default=0)
+    urgent_flags = models.PositiveIntegerField(default=0)
+    # The earliest follow-up date of a component's open items (case management: open referrals'
+    # follow-ups), kept by that component; before today it is overdue, like the care plan's
+    # review date.
+    follow_up_due_on = models.DateField(null=True, blank=True)
+    # Derived by the database from the PHQ-9 columns above, so they never disagree with them.
+    treatment_status = models.GeneratedField(
+        expression=treatment_status_sql(), output_field=models.CharField(max_length=20),
+        db_persist=True)
+    phq9_change_pct = models.GeneratedField(
+        expression=phq9_change_pct_sql(), output_field=models.FloatField(), db_persist=True)
     # Psychiatric review list: since when the patient is on it, and when it was last done.
     review_since = models.DateField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

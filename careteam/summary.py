@@ -1,19 +1,19 @@
 """The per-patient summary behind the caseload registry and the psychiatric review list.
 
 Component services call these functions inside their own transaction when they record something
-the registry shows (a PHQ-9/GAD-7, a contact); the review list is entered when a flag for
-psychiatric review (category "clinical_change") is raised and left when a psychiatrist marks the
-review done. Ids, dates and scores only.
+the registry shows (a PHQ-9/GAD-7, a contact, a flag raised or resolved, a follow-up date); the
+review list is entered when a flag for psychiatric review (category "clinical_change") is raised
+and left when a psychiatrist marks the review done. The treatment status and the PHQ-9 change
+are generated columns (careteam.treatment). Ids, dates and scores only.
 """
 
 import datetime
 
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from . import audit
-from .models import PatientSummary, User
+from . import audit, treatment
+from .models import Flag, PatientSummary, User
 
 INSTRUMENT_FIELDS = {"PHQ9": "phq9", "GAD7": "gad7"}
 
@@ -38,6 +38,30 @@ def measure_recorded(*, patient_id: int, instrument: str, total: int,
         setattr(row, f"{prefix}_latest_on", administered_on)
     setattr(row, f"{prefix}_count", getattr(row, f"{prefix}_count") + 1)
     row.save()
+
+
+def patient_opened(*, patient_id: int) -> None:
+    """A new patient: their (empty) summary row, so the registry can join it."""
+    PatientSummary.objects.get_or_create(patient_id=patient_id)
+
+
+def flags_changed(*, patient_id: int) -> None:
+    """A flag of the patient was raised or resolved: recount the open and the urgent ones. The
+    summary row is locked first, so two flags raised at once are both counted."""
+    row = _row(patient_id)
+    counts = (Flag.objects.filter(patient_id=patient_id).exclude(status=Flag.Status.RESOLVED)
+              .aggregate(open=Count("pk"),
+                         urgent=Count("pk", filter=Q(severity=Flag.Severity.URGENT))))
+    row.open_flags, row.urgent_flags = counts["open"], counts["urgent"]
+    row.save(update_fields=["open_flags", "urgent_flags"])
+
+
+def follow_up_due_set(*, patient_id: int, on: datetime.date | None) -> None:
+    """A component's earliest open follow-up date for the patient changed (None: none left)."""
+    row = _row(patient_id)
+    if row.follow_up_due_on != on:
+        row.follow_up_due_on = on
+        row.save(update_fields=["follow_up_due_on"])
 
 
 def contact_recorded(*, patient_id: int, at: datetime.datetime) -> None:
@@ -76,48 +100,6 @@ def awaiting_review() -> Q:
         Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lt=F("review_since")))
 
 
-def phq9_change_pct(prefix: str = "") -> ExpressionWrapper:
-    """(latest - baseline) / baseline x 100, as SQL; NULL without a usable baseline."""
-    baseline = F(f"{prefix}phq9_baseline")
-    latest = F(f"{prefix}phq9_latest")
-    return ExpressionWrapper(
-        Case(When(**{f"{prefix}phq9_baseline__gt": 0},
-                  then=(Cast(latest, FloatField()) - Cast(baseline, FloatField())) * 100.0
-                  / Cast(baseline, FloatField())),
-             default=None),
-        output_field=FloatField())
-
-
-def treatment_status(prefix: str = "") -> Case:
-    """API.md's treatment status from the baseline and latest PHQ-9, as SQL (for sorting and
-    filtering a whole caseload): no-data, baseline-only, remission, response, partial-response,
-    not-improving."""
-    count = f"{prefix}phq9_count"
-    baseline = F(f"{prefix}phq9_baseline")
-    return Case(
-        When(Q(**{f"{count}__isnull": True}) | Q(**{count: 0}), then=Value("no-data")),
-        When(**{count: 1}, then=Value("baseline-only")),
-        When(**{f"{prefix}phq9_latest__lt": 5}, then=Value("remission")),
-        When(Q(**{f"{prefix}phq9_baseline__gt": 0})
-             & Q(**{f"{prefix}phq9_latest__lte": ExpressionWrapper(
-                 baseline * 0.5, output_field=FloatField())}), then=Value("response")),
-        When(Q(**{f"{prefix}phq9_baseline__gt": 0})
-             & Q(**{f"{prefix}phq9_latest__lte": ExpressionWrapper(
-                 baseline * 0.75, output_field=FloatField())}), then=Value("partial-response")),
-        default=Value("not-improving"),
-    )
-
-
 def treatment_status_of(*, count: int, baseline: int | None, latest: int | None) -> str:
-    """The same rule in Python, for one patient."""
-    if not count:
-        return "no-data"
-    if count == 1:
-        return "baseline-only"
-    if latest < 5:
-        return "remission"
-    if baseline and latest <= baseline * 0.5:
-        return "response"
-    if baseline and latest <= baseline * 0.75:
-        return "partial-response"
-    return "not-improving"
+    """API.md's treatment status of one patient (careteam.treatment)."""
+    return treatment.treatment_status_of(count=count, baseline=baseline, latest=latest)

@@ -8,6 +8,7 @@ chunk of patients. Parts pass what later parts need (measures, last contact) on 
 ``bulk_create`` in large batches: no services, no audit rows, no notifications.
 """
 
+import collections
 import datetime
 import itertools
 import random
@@ -36,6 +37,8 @@ class PatientSeed:
     phq9: list[tuple[datetime.date, int]] = field(default_factory=list)
     gad7: list[tuple[datetime.date, int]] = field(default_factory=list)
     last_contact_at: datetime.datetime | None = None
+    # the earliest follow-up date of an open item (careteam.summary.follow_up_due_set)
+    follow_up_due_on: datetime.date | None = None
 
     @property
     def team_ids(self) -> tuple[int, int, int]:
@@ -44,6 +47,10 @@ class PatientSeed:
     def contact(self, at: datetime.datetime) -> None:
         if self.last_contact_at is None or at > self.last_contact_at:
             self.last_contact_at = at
+
+    def follow_up_due(self, on: datetime.date) -> None:
+        if self.follow_up_due_on is None or on < self.follow_up_due_on:
+            self.follow_up_due_on = on
 
 
 @dataclass
@@ -106,8 +113,12 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
         raisers.append((raiser, acker))
     # A clinical-change flag puts the patient on the psychiatric review list (careteam.flags).
     review = {f.patient_id: f.created_at.date() for f in flags if f.category == "clinical_change"}
-    PatientSummary.objects.bulk_create([_summary(p, review.get(p.id)) for p in chunk],
-                                       batch_size=BATCH)
+    # Every synthetic flag is still open (acknowledged or not): the summary counts them all.
+    open_flags = collections.Counter(f.patient_id for f in flags)
+    urgent_flags = collections.Counter(f.patient_id for f in flags if f.severity == "urgent")
+    PatientSummary.objects.bulk_create(
+        [_summary(p, review.get(p.id), open_flags[p.id], urgent_flags[p.id]) for p in chunk],
+        batch_size=BATCH)
     flags = Flag.objects.bulk_create(flags, batch_size=BATCH)
     FlagAcknowledgement.objects.bulk_create(
         [FlagAcknowledgement(flag_id=flag.pk, user_id=acker, at=flag.acted_on_at)
@@ -115,8 +126,11 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
         batch_size=BATCH)
 
 
-def _summary(p: PatientSeed, review_since: datetime.date | None) -> PatientSummary:
-    row = PatientSummary(patient_id=p.id, last_contact_at=p.last_contact_at, review_since=review_since)
+def _summary(p: PatientSeed, review_since: datetime.date | None, open_flags: int,
+             urgent_flags: int) -> PatientSummary:
+    row = PatientSummary(patient_id=p.id, last_contact_at=p.last_contact_at,
+                         review_since=review_since, open_flags=open_flags,
+                         urgent_flags=urgent_flags, follow_up_due_on=p.follow_up_due_on)
     for prefix, measures in (("phq9", p.phq9), ("gad7", p.gad7)):
         if not measures:
             continue

@@ -1,20 +1,19 @@
 """Case management's part of the caseload registry (found by careteam.caseload through the app
-registry, so the core never imports this app)."""
+registry, so the core never imports this app). Which patients have overdue follow-ups is on
+careteam.PatientSummary (``follow_up_due_on``, kept by the referral services); how many a row
+shows is counted here for one page of rows."""
 
 import datetime
+from collections.abc import Iterable
 
-from django.db.models import Count, Expression, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from .models import OPEN_STATUSES, Referral
 
 
-def overdue_items(today: datetime.date) -> Expression:
-    """Per patient (evaluated against patients.Patient): open referrals whose follow-up date is
-    before ``today``. One correlated subquery, so the registry stays a single query."""
-    overdue = (
-        Referral.objects.filter(patient=OuterRef("pk"), status__in=OPEN_STATUSES,
-                                follow_up_on__lt=today)
-        .order_by().values("patient").annotate(n=Count("pk")).values("n")[:1]
-    )
-    return Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0))
+def overdue_counts(patient_ids: Iterable[int], today: datetime.date) -> dict[int, int]:
+    """Open referrals whose follow-up date is before ``today``, per patient (one query)."""
+    rows = (Referral.objects.filter(patient_id__in=list(patient_ids), status__in=OPEN_STATUSES,
+                                    follow_up_on__lt=today)
+            .order_by().values("patient_id").annotate(n=Count("pk")))
+    return {row["patient_id"]: row["n"] for row in rows}

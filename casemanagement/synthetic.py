@@ -5,7 +5,15 @@ import datetime
 
 from careteam.synthetic import PatientSeed, SeedContext, bulk
 
-from .models import CommunityResource, Contact, Domain, NeedAssessment, Referral, ReferralStatusChange
+from .models import (
+    OPEN_STATUSES,
+    CommunityResource,
+    Contact,
+    Domain,
+    NeedAssessment,
+    Referral,
+    ReferralStatusChange,
+)
 
 ORDER = 20
 RESOURCES = 200
@@ -61,10 +69,13 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
             path, reason = rng.choice(PATHS)
             created = ctx.days_ago(rng.uniform(20, 240))
             final = path[-1]
+            follow_up_on = (created + datetime.timedelta(days=30)).date()
+            if final in OPEN_STATUSES:
+                p.follow_up_due(follow_up_on)  # careteam.summary.follow_up_due_set
             referrals.append(Referral(
                 patient_id=p.id, resource_id=rng.choice(resources), status=final,
                 reason=reason if final in ("declined", "closed") else "",
-                follow_up_on=(created + datetime.timedelta(days=30)).date(),
+                follow_up_on=follow_up_on,
                 created_by_id=p.case_manager_id, created_at=created,
                 updated_at=created + datetime.timedelta(days=3 * (len(path) - 1))))
             paths.append((path, reason, p.case_manager_id))

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from careteam import audit
+from careteam import audit, summary
 from careteam.errors import StaleEdit
 from careteam.models import User
 from careteam.roles import TEAM_ROLE_PATIENT_PERMISSIONS, TEAM_ROLES_FOR_STAFF_ROLE, Role
@@ -57,6 +57,7 @@ def patient_register(*, actor: User, **fields: Any) -> Patient:
             {"record_number": ["Another patient already has this record number."]}
         ) from exc
     plan = CarePlan.objects.create(patient=patient, updated_by=actor)
+    summary.patient_opened(patient_id=patient.pk)
     _revision_add(plan=plan, actor=actor, summary="Care plan opened")
     audit.record(actor=actor, action=audit.Action.CREATE, object_type="patient",
                  object_id=patient.pk, patient_id=patient.pk)

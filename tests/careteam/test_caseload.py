@@ -122,13 +122,10 @@ def test_row_shows_gad7_contact_flags_and_overdue(world, api_client):
     flags.flag_resolve(actor=world.therapist, flag=resolved, note="Done")
     CarePlan.objects.filter(patient=world.patient).update(
         next_review_date=timezone.localdate() - datetime.timedelta(days=1))
-    referral = make_referral(actor=world.case_manager, patient=world.patient)
-    Referral.objects.filter(pk=referral.pk).update(
-        follow_up_on=timezone.localdate() - datetime.timedelta(days=3))
-    closed = make_referral(actor=world.case_manager, patient=world.patient,
-                           steps=[("closed", "unreachable")])
-    Referral.objects.filter(pk=closed.pk).update(
-        follow_up_on=timezone.localdate() - datetime.timedelta(days=3))
+    three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
+    make_referral(actor=world.case_manager, patient=world.patient, follow_up_on=three_days_ago)
+    make_referral(actor=world.case_manager, patient=world.patient, follow_up_on=three_days_ago,
+                  steps=[("closed", "unreachable")])
     from casemanagement.services import contact_record
     contact_record(actor=world.case_manager, patient=world.patient,
                    contacted_at=timezone.now() - datetime.timedelta(hours=2), channel="phone",
