@@ -118,7 +118,7 @@ def start_server(port: int) -> subprocess.Popen:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # refused, reset or timed out while booting
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")

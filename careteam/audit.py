@@ -1,8 +1,12 @@
 """Recording who read or wrote which record. Ids only; never names or clinical text."""
 
+import functools
 from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
+
+from django.db import connection
+from django.utils import timezone
 
 from .models import AuditEvent, User
 
@@ -34,7 +38,19 @@ def record_reads(
     *, actor: User, action: str, object_type: str, objects: Iterable[Any], patient_attr: str = "pk"
 ) -> None:
     """One audit row per record read, in a single INSERT (list pages stay at fixed cost)."""
+    objects = list(objects)
+    if not objects:
+        return
     request_id = request_id_var.get()
+    if connection.vendor == "postgresql":
+        # The registry and other lists are read all day: one statement with the ids as arrays
+        # costs a third of what building and inserting 50 model instances does.
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_reads_sql(), [
+                timezone.now(), actor.pk, action, object_type, request_id,
+                _NO_CHANGES.get_db_prep_save({}, connection),
+                [str(obj.pk) for obj in objects], [getattr(obj, patient_attr) for obj in objects]])
+        return
     AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,
@@ -46,6 +62,22 @@ def record_reads(
         )
         for obj in objects
     )
+
+
+_NO_CHANGES = AuditEvent._meta.get_field("changes")
+
+
+@functools.cache
+def _insert_reads_sql() -> str:
+    """PostgreSQL: the same row for each (object id, patient id) pair of two arrays."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(AuditEvent._meta.get_field(name).column) for name in (
+        "at", "actor", "action", "object_type", "object_id", "patient_id", "request_id",
+        "changes"))
+    # Table and column names come from the model, every value is a parameter.
+    return (f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "  # noqa: S608
+            "SELECT %s, %s, %s, %s, ids.object_id, ids.patient_id, %s, %s "
+            "FROM unnest(%s::text[], %s::bigint[]) AS ids (object_id, patient_id)")
 
 
 def field_changes(before: dict, after: dict, *, values: Iterable[str] = ()) -> dict:

@@ -28,6 +28,7 @@ from patients.models import Patient
 from . import access, flags, paging, summary
 from .models import Flag, PatientSummary, User
 from .providers import app_modules
+from .widgets import QuickSelect
 
 STATUSES = [
     ("not-improving", "Not improving"),
@@ -62,10 +63,14 @@ YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 class CaseloadFilterForm(forms.Form):
     """Filters and sort of the registry, the same for the page and the API (query string)."""
 
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES])
-    urgent = forms.ChoiceField(required=False, choices=YES_NO, label="Has urgent flags")
-    overdue = forms.ChoiceField(required=False, choices=YES_NO, label="Has overdue items")
-    ordering = forms.ChoiceField(required=False, choices=ORDERING_CHOICES, label="Sort by")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES],
+                               widget=QuickSelect)
+    urgent = forms.ChoiceField(required=False, choices=YES_NO, label="Has urgent flags",
+                               widget=QuickSelect)
+    overdue = forms.ChoiceField(required=False, choices=YES_NO, label="Has overdue items",
+                                widget=QuickSelect)
+    ordering = forms.ChoiceField(required=False, choices=ORDERING_CHOICES, label="Sort by",
+                                 widget=QuickSelect)
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data

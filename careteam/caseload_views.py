@@ -1,11 +1,15 @@
 """Pages of the caseload registry and the psychiatric review list."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, audit, caseload
@@ -31,6 +35,44 @@ def _columns(ordering: str, sort_query: str) -> list[dict]:
     return columns
 
 
+def _signed(value: float) -> str:
+    """+3, -12, 0: the sign the registry shows on changes (whole numbers, halves away from 0)."""
+    whole = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"+{whole}" if whole > 0 else str(whole)
+
+
+def _table(rows: list[caseload.CaseloadRow]) -> list[dict]:
+    """What each cell of the registry table shows, worked out once per row in Python: the table
+    is the page's bulk, and plain values keep the template's loop cheap."""
+    table = []
+    for row in rows:
+        change = "—"
+        if row.phq9_change is not None and row.treatment_status != "baseline-only":
+            change = f"{_signed(row.phq9_change)} points"
+            if row.phq9_change_pct is not None:
+                change += f" ({_signed(row.phq9_change_pct)}%)"
+        table.append({
+            "pk": str(row.pk),
+            "status": row.treatment_status,
+            "url": reverse("patient_detail", args=[row.pk]),
+            "name": f"{row.last_name}, {row.first_name}",
+            "status_label": row.treatment_status_label,
+            "phq9": "—" if row.phq9_latest is None else str(row.phq9_latest),
+            "phq9_on": row.phq9_latest_on.isoformat() if row.phq9_latest is not None else "",
+            "gad7": "—" if row.gad7_latest is None else str(row.gad7_latest),
+            "gad7_on": row.gad7_latest_on.isoformat() if row.gad7_latest is not None else "",
+            "change": change,
+            "weeks": "—" if row.weeks_in_treatment is None else str(row.weeks_in_treatment),
+            "last_contact": (timezone.localtime(row.last_contact).date().isoformat()
+                             if row.last_contact else "never"),
+            # Numbers as text: the template would otherwise localize each one.
+            "open_flags": str(row.open_flags) if row.open_flags else "",
+            "urgent_flags": str(row.urgent_flags) if row.urgent_flags else "",
+            "overdue": str(row.overdue) if row.overdue else "",
+        })
+    return table
+
+
 @login_required
 @require_http_methods(["GET"])
 def caseload_page(request: HttpRequest) -> HttpResponse:
@@ -38,7 +80,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     form = caseload.CaseloadFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "careteam/caseload.html", {
-            "form": form, "page": None, "rows": [], "attention_order": caseload.ATTENTION_ORDER,
+            "form": form, "page": None, "rows": [], "table": [],
+            "attention_order": caseload.ATTENTION_ORDER,
             "columns": _columns("", ""),
         }, status=400)
     filters = form.filters()
@@ -52,7 +95,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     sort_query = query.copy()
     sort_query.pop("ordering", None)
     return render(request, "careteam/caseload.html", {
-        "form": form, "page": page, "rows": decorated, "query": query.urlencode(),
+        "form": form, "page": page, "rows": decorated, "table": _table(decorated),
+        "query": query.urlencode(),
         "columns": _columns(filters["ordering"], sort_query.urlencode()),
         "ordering": filters["ordering"],
         "attention_order": caseload.ATTENTION_ORDER,
