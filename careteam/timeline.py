@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Flag, FlagAcknowledgement
+from .models import Flag, FlagAcknowledgement, User
 from .providers import app_modules
 
 COMPONENTS: dict[str, str] = {
@@ -71,18 +71,22 @@ class Cursor:
         return cls(at=at, source=source, id=row_id)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entry:
-    """One thing that happened. ``title`` is a short summary, never a note's free text."""
+    """One thing that happened. ``title`` is a short summary, never a note's free text.
+
+    Providers give ``who_id`` (the staff member, None for the system); ``patient_timeline``
+    fills in ``who`` for a whole page with one query."""
 
     at: datetime.datetime
     component: str
     kind: str
     title: str
-    who: str
     url: str
     source: str
     id: int
+    who_id: int | None = None
+    who: str = ""
 
     @property
     def cursor(self) -> Cursor:
@@ -95,6 +99,15 @@ class Entry:
     @property
     def component_label(self) -> str:
         return COMPONENTS.get(self.component, self.component)
+
+    @property
+    def at_iso(self) -> str:
+        """When, in the server's time zone, for <time datetime>."""
+        return timezone.localtime(self.at).isoformat()
+
+    @property
+    def at_text(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 @dataclass
@@ -116,8 +129,11 @@ def short(text: str, length: int = TITLE_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def who(user: Any) -> str:
-    return str(user) if user is not None else "System"
+def _names(user_ids: set[int]) -> dict[int, str]:
+    """Staff members' names as the app shows them (User.__str__), in one query."""
+    rows = User.objects.filter(pk__in=user_ids).values_list("pk", "first_name", "last_name",
+                                                            "username")
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
 
 
 def range_q(field: str, *, is_date: bool, since: datetime.date | None,
@@ -173,22 +189,24 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
     flags = (Flag.objects.filter(patient_id=patient_id)
              .filter(window_q("created_at", is_date=False, source="flags.flag", since=since,
                               until=until, before=before))
-             .select_related("raised_by").order_by("-created_at", "-id")[:limit])
+             .only("id", "created_at", "severity", "category", "raised_by")
+             .order_by("-created_at", "-id")[:limit])
     acks = (FlagAcknowledgement.objects.filter(flag__patient_id=patient_id)
             .filter(window_q("at", is_date=False, source="flags.ack", since=since, until=until,
                              before=before))
-            .select_related("flag", "user").order_by("-at", "-id")[:limit])
+            .select_related("flag").only("id", "at", "user", "flag", "flag__category")
+            .order_by("-at", "-id")[:limit])
     entries = [
         Entry(at=flag.created_at, component=COMPONENT, kind="flag_raised",
               title=f"{flag.get_severity_display()} flag raised: {flag.get_category_display()}",
-              who=who(flag.raised_by), url=reverse("flag_detail", kwargs={"flag_id": flag.pk}),
+              who_id=flag.raised_by_id, url=reverse("flag_detail", kwargs={"flag_id": flag.pk}),
               source="flags.flag", id=flag.pk)
         for flag in flags
     ]
     entries += [
         Entry(at=ack.at, component=COMPONENT, kind="flag_acknowledged",
               title=f"Flag acknowledged: {ack.flag.get_category_display()}",
-              who=who(ack.user), url=reverse("flag_detail", kwargs={"flag_id": ack.flag_id}),
+              who_id=ack.user_id, url=reverse("flag_detail", kwargs={"flag_id": ack.flag_id}),
               source="flags.ack", id=ack.pk)
         for ack in acks
     ]
@@ -227,6 +245,9 @@ def patient_timeline(*, patient: Any, components: Iterable[str] | None = None,
                            limit=limit + 1)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     page = entries[:limit]
+    names = _names({e.who_id for e in page if e.who_id is not None})
+    for entry in page:
+        entry.who = names.get(entry.who_id, "System") if entry.who_id is not None else "System"
     next_cursor = page[-1].cursor if len(entries) > limit else None
     return Page(entries=page, next_cursor=next_cursor)
 

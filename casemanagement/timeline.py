@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from careteam.timeline import Cursor, Entry, short, start_of_day, who, window_q
+from careteam.timeline import Cursor, Entry, short, start_of_day, window_q
 
 from .models import NeedAssessment, Referral, ReferralStatusChange
 
@@ -17,20 +17,23 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
     needs = (NeedAssessment.objects.filter(patient_id=patient_id)
              .filter(window_q("assessed_on", is_date=True, source="case_management.need",
                               since=since, until=until, before=before))
-             .select_related("assessed_by").order_by("-assessed_on", "-id")[:limit])
+             .only("id", "assessed_on", "domain", "priority", "status", "assessed_by")
+             .order_by("-assessed_on", "-id")[:limit])
     # No patient column on the history: the join goes through the referral's (patient, created)
     # index to the history's (referral, changed_at) index.
     steps = (ReferralStatusChange.objects.filter(referral__patient_id=patient_id)
              .filter(window_q("changed_at", is_date=False, source="case_management.referral",
                               since=since, until=until, before=before))
-             .select_related("referral__resource", "changed_by")
+             .select_related("referral__resource")
+             .only("id", "changed_at", "from_status", "to_status", "reason", "changed_by",
+                   "referral", "referral__resource", "referral__resource__name")
              .order_by("-changed_at", "-id")[:limit])
     page = reverse("casemanagement_patient", kwargs={"patient_id": patient_id})
     entries = [
         Entry(at=start_of_day(need.assessed_on), component=COMPONENT, kind="need_assessment",
               title=(f"{need.get_domain_display()} need assessed: {need.get_priority_display()} "
                      f"priority, {need.get_status_display().lower()}"),
-              who=who(need.assessed_by), url=page, source="case_management.need", id=need.pk)
+              who_id=need.assessed_by_id, url=page, source="case_management.need", id=need.pk)
         for need in needs
     ]
     for step in steps:
@@ -43,7 +46,7 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
             if step.reason:
                 title += f" ({Referral.Reason(step.reason).label.lower()})"
         entries.append(Entry(
-            at=step.changed_at, component=COMPONENT, kind=kind, title=title, who=who(step.changed_by),
+            at=step.changed_at, component=COMPONENT, kind=kind, title=title, who_id=step.changed_by_id,
             url=reverse("casemanagement_referral_detail",
                         kwargs={"patient_id": patient_id, "referral_id": step.referral_id}),
             source="case_management.referral", id=step.pk))

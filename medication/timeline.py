@@ -6,11 +6,13 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 
-from careteam.timeline import Cursor, Entry, short, start_of_day, who, window_q
+from careteam.timeline import Cursor, Entry, short, start_of_day, window_q
 
 from .models import AdherenceObservation, MedicationOrder, OrderStatus, SideEffectReport
 
 COMPONENT = "medication"
+# The fields an order's regimen and change summary read (MedicationOrder.changes_from).
+REGIMEN = ("dose", "unit", "route", "frequency")
 
 
 def timeline_entries(*, patient_id: int, since: datetime.date | None, until: datetime.date | None,
@@ -21,17 +23,25 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
 
     starts = (MedicationOrder.objects.filter(patient_id=patient_id)
               .filter(q("start_date", "medication.start"))
-              .select_related("prescriber", "supersedes")
+              .select_related("supersedes")
+              .only("id", "start_date", "drug_name", "dose", "unit", "route", "frequency",
+                    "prescriber", "supersedes", *(f"supersedes__{name}" for name in REGIMEN))
               .order_by("-start_date", "-id")[:limit])
     stops = (MedicationOrder.objects.filter(patient_id=patient_id, status=OrderStatus.DISCONTINUED)
              .filter(q("end_date", "medication.stop"))
-             .select_related("prescriber").order_by("-end_date", "-id")[:limit])
+             .only("id", "end_date", "drug_name", "prescriber")
+             .order_by("-end_date", "-id")[:limit])
     side_effects = (SideEffectReport.objects.filter(patient_id=patient_id)
                     .filter(q("onset_date", "medication.side_effect"))
-                    .select_related("reported_by", "order").order_by("-onset_date", "-id")[:limit])
+                    .select_related("order")
+                    .only("id", "onset_date", "symptom", "severity", "reported_by", "order",
+                          "order__drug_name")
+                    .order_by("-onset_date", "-id")[:limit])
     adherence = (AdherenceObservation.objects.filter(patient_id=patient_id)
                  .filter(q("observed_on", "medication.adherence"))
-                 .select_related("observed_by", "order").order_by("-observed_on", "-id")[:limit])
+                 .select_related("order")
+                 .only("id", "observed_on", "status", "observed_by", "order", "order__drug_name")
+                 .order_by("-observed_on", "-id")[:limit])
     page = reverse("medication_page", kwargs={"patient_id": patient_id})
     entries = []
     for order in starts:
@@ -40,11 +50,11 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
         else:
             kind, title = "medication_start", f"{order.drug_name} started, {order.regimen}"
         entries.append(Entry(at=start_of_day(order.start_date), component=COMPONENT, kind=kind,
-                             title=short(title), who=who(order.prescriber), url=page,
+                             title=short(title), who_id=order.prescriber_id, url=page,
                              source="medication.start", id=order.pk))
     entries += [
         Entry(at=start_of_day(order.end_date), component=COMPONENT, kind="medication_stop",
-              title=short(f"{order.drug_name} stopped"), who=who(order.prescriber), url=page,
+              title=short(f"{order.drug_name} stopped"), who_id=order.prescriber_id, url=page,
               source="medication.stop", id=order.pk)
         for order in stops
     ]
@@ -52,13 +62,13 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
         Entry(at=start_of_day(report.onset_date), component=COMPONENT, kind="side_effect",
               title=short(f"Side effect of {report.order.drug_name}: {report.symptom} "
                           f"({report.get_severity_display().lower()})"),
-              who=who(report.reported_by), url=page, source="medication.side_effect", id=report.pk)
+              who_id=report.reported_by_id, url=page, source="medication.side_effect", id=report.pk)
         for report in side_effects
     ]
     entries += [
         Entry(at=start_of_day(obs.observed_on), component=COMPONENT, kind="adherence",
               title=short(f"Adherence to {obs.order.drug_name}: {obs.get_status_display()}"),
-              who=who(obs.observed_by), url=page, source="medication.adherence", id=obs.pk)
+              who_id=obs.observed_by_id, url=page, source="medication.adherence", id=obs.pk)
         for obs in adherence
     ]
     return entries

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from careteam.timeline import Cursor, Entry, short, who, window_q
+from careteam.timeline import Cursor, Entry, short, window_q
 
 from .models import CarePlanRevision
 
@@ -17,12 +17,13 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
     revisions = (CarePlanRevision.objects.filter(care_plan__patient_id=patient_id)
                  .filter(window_q("changed_at", is_date=False, source="care_plan.revision",
                                   since=since, until=until, before=before))
-                 .select_related("changed_by").order_by("-changed_at", "-id")[:limit])
+                 .only("id", "changed_at", "number", "summary", "changed_by")
+                 .order_by("-changed_at", "-id")[:limit])
     history = reverse("care_plan_history", kwargs={"patient_id": patient_id})
     return [
         Entry(at=revision.changed_at, component=COMPONENT, kind="care_plan_revision",
               title=short(f"Care plan revision {revision.number}: {revision.summary}"),
-              who=who(revision.changed_by), url=history, source="care_plan.revision",
+              who_id=revision.changed_by_id, url=history, source="care_plan.revision",
               id=revision.pk)
         for revision in revisions
     ]

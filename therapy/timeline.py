@@ -6,7 +6,7 @@ import datetime
 
 from django.urls import reverse
 
-from careteam.timeline import Cursor, Entry, start_of_day, who, window_q
+from careteam.timeline import Cursor, Entry, start_of_day, window_q
 
 from .models import Assessment, TherapySession
 
@@ -18,17 +18,19 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
     sessions = (TherapySession.objects.filter(patient_id=patient_id)
                 .filter(window_q("starts_at", is_date=False, source="therapy.session", since=since,
                                  until=until, before=before))
-                .select_related("therapist").order_by("-starts_at", "-id")[:limit])
+                .only("id", "starts_at", "modality", "mode", "attendance", "therapist")
+                .order_by("-starts_at", "-id")[:limit])
     measures = (Assessment.objects.filter(patient_id=patient_id)
                 .filter(window_q("administered_on", is_date=True, source="therapy.assessment",
                                  since=since, until=until, before=before))
-                .select_related("recorded_by").order_by("-administered_on", "-id")[:limit])
+                .only("id", "administered_on", "instrument", "total", "severity", "recorded_by")
+                .order_by("-administered_on", "-id")[:limit])
     overview = reverse("therapy_overview", kwargs={"patient_id": patient_id})
     entries = [
         Entry(at=session.starts_at, component=COMPONENT, kind="therapy_session",
               title=(f"{session.get_modality_display()} session "
                      f"({session.get_mode_display().lower()}): {session.get_attendance_display()}"),
-              who=who(session.therapist), url=f"{overview}#sessions-heading",
+              who_id=session.therapist_id, url=f"{overview}#sessions-heading",
               source="therapy.session", id=session.pk)
         for session in sessions
     ]
@@ -36,7 +38,7 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
         Entry(at=start_of_day(measure.administered_on), component=COMPONENT, kind="measure",
               title=(f"{measure.get_instrument_display()} {measure.total} "
                      f"({measure.get_severity_display().lower()})"),
-              who=who(measure.recorded_by),
+              who_id=measure.recorded_by_id,
               url=reverse("therapy_assessment_detail",
                           kwargs={"patient_id": patient_id, "assessment_id": measure.pk}),
               source="therapy.assessment", id=measure.pk)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from careteam import flags
 from careteam.models import AuditEvent, PatientSummary
 from careteam.roles import Role
-from casemanagement.models import Referral
 from patients.models import CarePlan
 from tests.casemanagement.factories import make_referral
 from tests.patients.factories import make_patient
