@@ -1,7 +1,9 @@
 import re
+import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
@@ -42,10 +44,22 @@ def passive_session(view: Callable) -> Callable:
     return wrapped
 
 
+LAST_RENEWED = "_careteam_renewed"
+
+
 class IdleTimeoutSessionMiddleware(SessionMiddleware):
-    """Django's session middleware, except that passive requests leave the session untouched."""
+    """Django's session middleware with the idle timeout (SESSION_COOKIE_AGE) renewed by
+    activity: a request renews it when the last renewal is SESSION_RENEW_SECONDS old or more,
+    so a session ends between SESSION_COOKIE_AGE and that much plus a minute after the last
+    request, and pages do not each rewrite the session row. Passive requests (the unread-count
+    poll) never renew it."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if getattr(request, "passive_session", False):
             return response
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(LAST_RENEWED, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[LAST_RENEWED] = now  # modified: saved, with a new expiry date
         return super().process_response(request, response)

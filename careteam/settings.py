@@ -190,9 +190,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-# Idle timeout: the session expires this long after the last request.
+# Idle timeout: the session expires this long after the last request. Activity renews it at
+# most once a minute (careteam.middleware.IdleTimeoutSessionMiddleware), not on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Guardian: object permissions only through the direct FK models; no anonymous user.

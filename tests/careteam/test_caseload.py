@@ -238,3 +238,10 @@ def test_page_links_to_the_patient_and_sorts_by_column(world, page_client):
     assert reverse("patient_detail", args=[world.patient.pk]) in body
     assert 'aria-sort="ascending"' in body and "ordering=-name" in body
     assert "Response" in body and "-9 points (-50%)" in body
+
+
+def test_the_registry_table_escapes_what_it_shows(world, page_client):
+    theos_patient(world, first_name="<b>Bold</b>", last_name="O'Brien & <i>Co</i>")
+    body = page_client(world.therapist).get(reverse("caseload")).content.decode()
+    assert "O&#x27;Brien &amp; &lt;i&gt;Co&lt;/i&gt;, &lt;b&gt;Bold&lt;/b&gt;" in body
+    assert "<i>Co</i>" not in body and "<b>Bold</b>" not in body

@@ -4,6 +4,8 @@ import datetime
 
 import time_machine
 from django.conf import settings as django_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from careteam import services
@@ -48,7 +50,7 @@ def test_token_endpoint_wrong_credentials_give_no_hint(world, client):
 
 
 def test_idle_session_expires_after_the_configured_minutes(world, client):
-    assert django_settings.SESSION_COOKIE_AGE == 15 * 60 and django_settings.SESSION_SAVE_EVERY_REQUEST
+    assert django_settings.SESSION_COOKIE_AGE == 15 * 60
     start = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False) as clock:
         client.post(reverse("login"), {"username": "theo", "password": PASSWORD})
@@ -70,3 +72,27 @@ def test_repeated_token_failures_lock_the_api_too(world, client):
     # The right password is refused now, with the same answer as a wrong one (no hint).
     assert response.status_code == 400
     assert "token" not in response.json()
+
+
+def _session_writes(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum('UPDATE "django_session"' in q["sql"] for q in captured)
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(world, client):
+    start = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.post(reverse("login"), {"username": "theo", "password": PASSWORD})
+        assert _session_writes(client, reverse("patient_list")) == 0  # signed in just now
+        clock.shift(datetime.timedelta(seconds=61))
+        assert _session_writes(client, reverse("patient_list")) == 1  # renewed at 9:01:01
+        clock.shift(datetime.timedelta(seconds=30))
+        assert _session_writes(client, reverse("patient_list")) == 0  # renewed 30 s ago
+        # Renewed at 9:01:01: still signed in 15 minutes later, signed out at 16 minutes.
+        clock.shift(datetime.timedelta(minutes=14, seconds=29))  # 9:16:00
+        assert client.get(reverse("patient_list")).status_code == 200
+        clock.shift(datetime.timedelta(minutes=15, seconds=1))
+        response = client.get(reverse("patient_list"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
