@@ -16,7 +16,7 @@ from casemanagement.models import NeedAssessment
 from medication import services as medication_services
 from medication.models import AdherenceObservation
 from tests.careteam.factories import delivered_flag
-from tests.casemanagement.factories import make_need, make_referral
+from tests.casemanagement.factories import make_need, make_referral, make_resource
 from tests.medication.factories import make_adherence, make_order, make_side_effect
 from tests.therapy.factories import make_assessment, make_session
 from therapy.models import Assessment, TherapySession
@@ -283,3 +283,12 @@ def test_same_query_count_for_5_and_500_records(history, page_client, api_client
     # a later page costs the same as the first
     older = body.json()["next"] if api else url + body.context["older_url"]
     assert _queries(client, older) == small
+
+
+def test_the_timeline_escapes_what_it_shows(world, page_client):
+    resource = make_resource(actor=world.case_manager, name="<img src=x onerror=alert(1)> Shelter")
+    make_referral(actor=world.case_manager, patient=world.patient, resource=resource)
+    body = page_client(world.therapist).get(
+        reverse("patient_timeline", args=[world.patient.pk])).content.decode()
+    assert "Referral to &lt;img src=x onerror=alert(1)&gt; Shelter created" in body
+    assert "<img src=x" not in body
