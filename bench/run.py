@@ -49,6 +49,7 @@ LATENCY_CONNECTIONS = int(os.environ.get("BENCH_LATENCY_CONNECTIONS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CLINICIAN = "synth_t_00001"
+LARGE_TABLE = 10_000  # rows: a sequential scan of a bigger table fails the EXPLAIN check
 
 # The server and this script share them: the session cookie must verify in the server.
 SERVER_ENV = {
@@ -105,6 +106,39 @@ def sign_in() -> tuple[str, str, int]:
     client.force_login(user)
     patient_id = access.team_patients(user).order_by("pk").values_list("pk", flat=True).first()
     return token.key, client.cookies["sessionid"].value, patient_id
+
+
+def explain(paths: list[tuple[str, dict]]) -> list[str]:
+    """EXPLAIN every SELECT the given requests run (in this process, on the seeded database) and
+    return the sequential scans of tables with more than LARGE_TABLE rows."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from careteam.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=CLINICIAN))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s",
+                       [LARGE_TABLE])
+        large = {name for (name,) in cursor.fetchall()}
+    found = []
+    for path, headers in paths:
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(path, **headers).status_code
+        if status != 200:
+            raise SystemExit(f"EXPLAIN check: {path} answers {status}")
+        for query in captured:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + query["sql"])
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            for table in re.findall(r"Seq Scan on (\w+)", plan):
+                if table in large:
+                    found.append(f"{path}: sequential scan of {table}\n{query['sql'][:300]}")
+    return found
 
 
 def route(path: str) -> bool:
@@ -236,6 +270,14 @@ def main() -> None:
     report(f"Throughput, {CONNECTIONS} connections", targets, throughput, "rps_ratio")
     report(f"Latency, {LATENCY_CONNECTIONS} connections (one per worker)", targets, latency,
            "p50_ms")
+    views = [(path, {"HTTP_AUTHORIZATION": auth.split(": ", 1)[1]} if "Token" in auth else {})
+             for _label, path, auth, _target in targets[1:]]
+    views += [("/caseload/review/", {}), ("/api/v1/caseload/?ordering=-weeks&overdue=true", {
+        "HTTP_AUTHORIZATION": api_auth.split(": ", 1)[1]}), ("/metrics/", {})]
+    scans = explain(views)
+    print(f"\nEXPLAIN of every query of {len(views)} views: "
+          + ("no sequential scan of a table over "
+             f"{LARGE_TABLE:,} rows" if not scans else "\n".join(scans)))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@ its timing are in bench/)."""
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 
 from careteam import access
-from careteam.models import AuditEvent, PatientSummary, User
-from casemanagement.models import Referral, ReferralStatusChange
+from careteam.models import AuditEvent, Flag, PatientSummary, User
+from casemanagement.models import OPEN_STATUSES, Referral, ReferralStatusChange
 from medication.models import MedicationOrder
 from patients.models import CarePlan, CareTeamMember, Patient, PatientUserObjectPermission
 from therapy.models import Assessment, TherapySession
@@ -55,6 +55,22 @@ def test_summaries_agree_with_the_measures(seeded):
             latest = Assessment.objects.get(patient_id=row.patient_id, instrument="PHQ9",
                                             administered_on=m["last"])
             assert row.phq9_latest == latest.total
+
+
+def test_summaries_agree_with_the_flags_and_referrals(seeded):
+    """The registry's counts and due dates on the summary match the seeded records, as the
+    services would have kept them."""
+    flags = {row["patient_id"]: row for row in Flag.objects.exclude(status="resolved")
+             .values("patient_id").annotate(n=Count("id"),
+                                            urgent=Count("id", filter=Q(severity="urgent")))}
+    due = dict(Referral.objects.filter(status__in=OPEN_STATUSES, follow_up_on__isnull=False)
+               .values("patient_id").annotate(due=Min("follow_up_on"))
+               .values_list("patient_id", "due"))
+    assert flags and due
+    for row in PatientSummary.objects.all():
+        found = flags.get(row.patient_id, {"n": 0, "urgent": 0})
+        assert (row.open_flags, row.urgent_flags) == (found["n"], found["urgent"])
+        assert row.follow_up_due_on == due.get(row.patient_id)
 
 
 def test_refuses_a_non_empty_database_unless_reuse(seeded):
