@@ -70,13 +70,20 @@ TESTING = "PYTEST_VERSION" in os.environ or "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", False)
 LOCAL = DEBUG or TESTING
 
+# Schema tools (`manage.py makemigrations --check` in CI or a hook) read models and migrations
+# only: they sign nothing and serve nothing, so they run without the production variables. The
+# web, the workers and every other command still refuse to start without them.
+SCHEMA_ONLY = (Path(sys.argv[0]).name == "manage.py"
+               and sys.argv[1:2] in (["makemigrations"], ["showmigrations"], ["sqlmigrate"]))
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not LOCAL:
+    if not (LOCAL or SCHEMA_ONLY):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "local-only-insecure-key-never-used-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if LOCAL else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
+                         if LOCAL or SCHEMA_ONLY else [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

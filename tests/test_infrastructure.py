@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -51,6 +52,24 @@ def _settings_process(env: dict, code: str) -> subprocess.CompletedProcess:
 def test_production_settings_have_no_insecure_defaults():
     result = _settings_process({"DEBUG": "false"}, "import django; django.setup()")
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(("command", "works"), [
+    (["makemigrations", "--check", "--dry-run"], True),  # schema tools need no secret
+    (["check"], False),
+    (["migrate", "--plan"], False),
+])
+def test_only_schema_tools_run_without_the_production_variables(command, works):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PYTEST_VERSION",
+                          "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean.update(DEBUG="false", CARETEAM_NO_DOTENV="1")
+    result = subprocess.run([sys.executable, "manage.py", *command], env=clean, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    if works:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
 def test_check_deploy_with_production_values_reports_nothing():
