@@ -15,7 +15,6 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
 from patients.models import Patient, PatientUserObjectPermission
 
@@ -145,21 +144,13 @@ def visible_patients(user: StaffUser) -> QuerySet[Patient]:
 
 def team_patients(user: StaffUser) -> QuerySet[Patient]:
     """Patients on the user's care teams: the ones whose clinical record they may see."""
-    if not user.is_authenticated or not user.is_active:
-        return Patient.objects.none()
-    return get_objects_for_user(
-        user,
-        "patients.view_patient",
-        klass=Patient,
-        use_groups=False,
-        with_superuser=False,
-        accept_global_perms=False,
-    )
+    return Patient.objects.filter(pk__in=team_patient_ids(user))
 
 
 def team_patient_ids(user: StaffUser) -> QuerySet:
-    """The ids of the patients on the user's care teams (team_patients' rule: the user's own
-    view_patient object permission), as a subquery for lists that start from another table."""
+    """The ids of the patients on the user's care teams: those the user holds the view_patient
+    object permission on, given with care-team membership (never through groups, global
+    permissions or superuser status). A subquery, for lists that start from another table."""
     if not user.is_authenticated or not user.is_active:
         return PatientUserObjectPermission.objects.none().values("content_object_id")
     return PatientUserObjectPermission.objects.filter(

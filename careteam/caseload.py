@@ -260,11 +260,6 @@ def review_list(*, actor: User, show: str = "waiting") -> QuerySet[PatientSummar
     return rows.filter(summary.awaiting_review()).order_by("review_since", "patient_id")
 
 
-def review_status(row: PatientSummary) -> str:
-    return summary.treatment_status_of(count=row.phq9_count, baseline=row.phq9_baseline,
-                                       latest=row.phq9_latest)
-
-
 def psychiatric_review_done(*, actor: User, patient: Patient) -> PatientSummary:
     """The psychiatrist has reviewed the patient: they leave the review list and the open
     clinical-change flags that put them there are resolved. The caller checks access

@@ -127,7 +127,7 @@ class ReviewRowSerializer(serializers.Serializer):
                     >= row.review_since)
 
     def get_treatment_status(self, row: Any) -> str:
-        return caseload.review_status(row)
+        return row.treatment_status
 
 
 @extend_schema(parameters=[OpenApiParameter("show", enum=["waiting", "reviewed"])])

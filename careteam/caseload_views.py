@@ -123,7 +123,7 @@ def _review_list(request: HttpRequest, *, status: int = 200) -> HttpResponse:
         request.GET.get("page"))
     rows = list(page.object_list)
     for row in rows:
-        row.treatment_status_label = caseload.STATUS_LABELS[caseload.review_status(row)]
+        row.treatment_status_label = caseload.STATUS_LABELS[row.treatment_status]
     audit.record_reads(actor=request.user, action=audit.Action.LIST,
                        object_type="psychiatricreview", objects=rows, patient_attr="patient_id")
     return render(request, "careteam/review_list.html", {

@@ -12,7 +12,7 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from . import audit, treatment
+from . import audit
 from .models import Flag, PatientSummary, User
 
 INSTRUMENT_FIELDS = {"PHQ9": "phq9", "GAD7": "gad7"}
@@ -98,8 +98,3 @@ def awaiting_review() -> Q:
     """Filter (on PatientSummary) for patients on the review list and not yet reviewed."""
     return Q(review_since__isnull=False) & (
         Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lt=F("review_since")))
-
-
-def treatment_status_of(*, count: int, baseline: int | None, latest: int | None) -> str:
-    """API.md's treatment status of one patient (careteam.treatment)."""
-    return treatment.treatment_status_of(count=count, baseline=baseline, latest=latest)

@@ -131,9 +131,8 @@ def short(text: str, length: int = TITLE_LENGTH) -> str:
 
 def _names(user_ids: set[int]) -> dict[int, str]:
     """Staff members' names as the app shows them (User.__str__), in one query."""
-    rows = User.objects.filter(pk__in=user_ids).values_list("pk", "first_name", "last_name",
-                                                            "username")
-    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+    users = User.objects.filter(pk__in=user_ids).only("first_name", "last_name", "username")
+    return {user.pk: str(user) for user in users}
 
 
 def range_q(field: str, *, is_date: bool, since: datetime.date | None,

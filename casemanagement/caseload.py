@@ -8,12 +8,11 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
-from .models import OPEN_STATUSES, Referral
+from . import selectors
 
 
 def overdue_counts(patient_ids: Iterable[int], today: datetime.date) -> dict[int, int]:
     """Open referrals whose follow-up date is before ``today``, per patient (one query)."""
-    rows = (Referral.objects.filter(patient_id__in=list(patient_ids), status__in=OPEN_STATUSES,
-                                    follow_up_on__lt=today)
+    rows = (selectors.overdue(today).filter(patient_id__in=list(patient_ids))
             .order_by().values("patient_id").annotate(n=Count("pk")))
     return {row["patient_id"]: row["n"] for row in rows}

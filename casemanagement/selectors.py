@@ -85,16 +85,19 @@ def open_referrals(*, patient: Patient) -> QuerySet[Referral]:
             .order_by(F("follow_up_on").asc(nulls_last=True), "-created_at", "-id"))
 
 
+def overdue(today: datetime.date | None = None) -> QuerySet[Referral]:
+    """Open referrals whose follow-up date is before ``today``."""
+    return Referral.objects.filter(status__in=OPEN_STATUSES,
+                                   follow_up_on__lt=today or timezone.localdate())
+
+
 def overdue_count(*, patient: Patient, today: datetime.date | None = None) -> int:
-    return Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES,
-                                   follow_up_on__lt=today or timezone.localdate()).count()
+    return overdue(today).filter(patient=patient).count()
 
 
 def overdue_referrals(*, actor: User, today: datetime.date | None = None) -> QuerySet[Referral]:
     """Open referrals whose follow-up date has passed, across the actor's care teams."""
-    today = today or timezone.localdate()
-    return (Referral.objects.filter(patient__in=access.team_patients(actor),
-                                    status__in=OPEN_STATUSES, follow_up_on__lt=today)
+    return (overdue(today).filter(patient__in=access.team_patients(actor))
             .select_related("resource", "patient").order_by("follow_up_on", "id"))
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from careteam import summary
 from careteam.metrics import RECENT_MEASURE_DAYS, day_bounds, figure
+from careteam.treatment import treatment_status_of
 
 from . import scoring
 from .models import Assessment, TherapySession
@@ -33,7 +33,7 @@ def team_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) 
     per_patient: dict[int, list[int]] = {}
     for patient_id, total in rows:
         per_patient.setdefault(patient_id, []).append(total)
-    statuses = [summary.treatment_status_of(count=len(t), baseline=t[0], latest=t[-1])
+    statuses = [treatment_status_of(count=len(t), baseline=t[0], latest=t[-1])
                 for t in per_patient.values() if len(t) >= 2]
     eligible = len(statuses)
     return {

@@ -7,6 +7,7 @@ import pytest
 
 from careteam import summary
 from careteam.models import PatientSummary
+from careteam.treatment import treatment_status_of
 
 D = datetime.date(2026, 1, 5)
 
@@ -29,7 +30,7 @@ D = datetime.date(2026, 1, 5)
     ],
 )
 def test_treatment_status_at_every_threshold(world, count, baseline, latest, status):
-    assert summary.treatment_status_of(count=count, baseline=baseline, latest=latest) == status
+    assert treatment_status_of(count=count, baseline=baseline, latest=latest) == status
     PatientSummary.objects.update_or_create(
         patient=world.patient,
         defaults={"phq9_count": count, "phq9_baseline": baseline, "phq9_latest": latest})
