@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, audit, caseload
+from .html import format_row
 from .paging import WindowCountPaginator
 
 PAGE_SIZE = 50
@@ -55,7 +55,7 @@ def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
     """The registry table's rows as HTML, written here rather than in the template's loop: the
     table is the page's bulk, and this costs a fraction of rendering each cell through the
     template engine (Django's admin builds its change-list rows the same way). Every value is
-    escaped by format_html."""
+    escaped by format_row."""
     patient_url = reverse("patient_detail", args=[PLACEHOLDER_ID])
     table = []
     for row in rows:
@@ -66,22 +66,22 @@ def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
                 change += f" ({_signed(row.phq9_change_pct)}%)"
         flags: Any = "—"
         if row.urgent_flags:
-            flags = format_html("{} open, " + URGENT, row.open_flags,
+            flags = format_row("{} open, " + URGENT, row.open_flags,
                                 f"{row.urgent_flags} urgent")
         elif row.open_flags:
             flags = f"{row.open_flags} open"
-        table.append(format_html(
+        table.append(format_row(
             ROW, row.pk, row.treatment_status,
             patient_url.replace(str(PLACEHOLDER_ID), str(row.pk)), row.last_name,
             row.first_name, row.treatment_status_label,
-            "—" if row.phq9_latest is None else format_html(
+            "—" if row.phq9_latest is None else format_row(
                 MEASURE, row.phq9_latest, row.phq9_latest_on.isoformat()),
-            "—" if row.gad7_latest is None else format_html(
+            "—" if row.gad7_latest is None else format_row(
                 MEASURE, row.gad7_latest, row.gad7_latest_on.isoformat()),
             change, "—" if row.weeks_in_treatment is None else row.weeks_in_treatment,
             timezone.localtime(row.last_contact).date().isoformat() if row.last_contact
             else "never",
-            flags, format_html(URGENT, f"{row.overdue} overdue") if row.overdue else "—"))
+            flags, format_row(URGENT, f"{row.overdue} overdue") if row.overdue else "—"))
     return table
 
 
