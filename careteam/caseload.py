@@ -1,12 +1,9 @@
 """The caseload registry, the psychiatric review list and the PHQ-9/GAD-7 trend chart.
 
-Reads come from careteam.PatientSummary (kept up to date by the component services), open flags
-and the care plan; what only a component app knows comes from provider modules found through
+Reads come from careteam.PatientSummary (kept up to date by the component services, follow-up
+dates included) and the care plan; what only a component app knows comes from provider modules found through
 the app registry, so the core imports no component app:
 
-* ``<app>.caseload.overdue_counts(patient_ids, today) -> {patient_id: count}``: overdue items
-  of one page of rows (casemanagement: referral follow-ups; which patients have any is the
-  summary's ``follow_up_due_on``, kept by that app);
 * ``<app>.trend.measure_points(patient_id) -> [(date, instrument, total)]`` (therapy);
 * ``<app>.trend.medication_changes(patient_id) -> [(date, label)]`` (medication).
 """
@@ -117,7 +114,7 @@ class CaseloadRow:
     treatment_status: str
     open_flags: int
     urgent_flags: int
-    follow_up_due_on: datetime.date | None
+    follow_up_dates: list[str]
     review_due_on: datetime.date | None
     phq9_change: int | None = None
     gad7_change: int | None = None
@@ -135,7 +132,7 @@ ROW_COLUMNS = (
     "patient_id", "patient__first_name", "patient__last_name", "phq9_baseline",
     "phq9_baseline_on", "phq9_latest", "phq9_latest_on", "phq9_change_pct", "gad7_baseline",
     "gad7_latest", "gad7_latest_on", "last_contact_at", "treatment_status", "open_flags",
-    "urgent_flags", "follow_up_due_on", "patient__care_plan__next_review_date",
+    "urgent_flags", "follow_up_dates", "patient__care_plan__next_review_date",
 )
 
 # Sort keys (?ordering=key or -key) and the columns they sort by, ascending.
@@ -225,22 +222,16 @@ def _difference(latest: int | None, baseline: int | None) -> int | None:
 def decorate(rows: Any, today: datetime.date | None = None) -> list[CaseloadRow]:
     """A page of ``caseload`` tuples as CaseloadRow, with what is worked out per row: weeks in
     treatment, the status label, changes in points and the overdue items (the care plan's
-    review date, and each component's overdue follow-ups: one query per component)."""
+    review date and the follow-ups, all before today)."""
     today = today or timezone.localdate()
+    before = today.isoformat()  # ISO dates compare as text in date order
     result = [CaseloadRow(*values) for values in rows]
-    overdue: dict[int, int] = {}
-    ids = [row.pk for row in result if row.follow_up_due_on is not None
-           and row.follow_up_due_on < today]
-    if ids:
-        for provider in providers("caseload"):
-            for patient_id, count in provider.overdue_counts(ids, today).items():
-                overdue[patient_id] = overdue.get(patient_id, 0) + count
     for row in result:
         row.phq9_change = _difference(row.phq9_latest, row.phq9_baseline)
         row.gad7_change = _difference(row.gad7_latest, row.gad7_baseline)
         row.weeks_in_treatment = weeks_in_treatment(row.phq9_baseline_on, today)
         row.treatment_status_label = STATUS_LABELS[row.treatment_status]
-        row.overdue = overdue.get(row.pk, 0) + (
+        row.overdue = sum(day < before for day in row.follow_up_dates) + (
             row.review_due_on is not None and row.review_due_on < today)
     return result
 

@@ -254,9 +254,11 @@ class PatientSummary(models.Model):
     # them when a flag is raised or resolved.
     open_flags = models.PositiveIntegerField(default=0)
     urgent_flags = models.PositiveIntegerField(default=0)
-    # The earliest follow-up date of a component's open items (case management: open referrals'
-    # follow-ups), kept by that component; before today it is overdue, like the care plan's
-    # review date.
+    # The follow-up dates of a component's open items (case management: open referrals'
+    # follow-ups), kept by that component: all of them (ISO dates, in order), to count the
+    # overdue ones of a row, and the earliest, to filter and sort on. Before today a follow-up
+    # is overdue, like the care plan's review date.
+    follow_up_dates = models.JSONField(default=list, blank=True)
     follow_up_due_on = models.DateField(null=True, blank=True)
     # Derived by the database from the PHQ-9 columns above, so they never disagree with them.
     treatment_status = models.GeneratedField(

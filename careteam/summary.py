@@ -56,12 +56,13 @@ def flags_changed(*, patient_id: int) -> None:
     row.save(update_fields=["open_flags", "urgent_flags"])
 
 
-def follow_up_due_set(*, patient_id: int, on: datetime.date | None) -> None:
-    """A component's earliest open follow-up date for the patient changed (None: none left)."""
+def follow_ups_set(*, patient_id: int, dates: list[datetime.date]) -> None:
+    """The follow-up dates of a component's open items for the patient (none left: [])."""
     row = _row(patient_id)
-    if row.follow_up_due_on != on:
-        row.follow_up_due_on = on
-        row.save(update_fields=["follow_up_due_on"])
+    ordered = sorted(dates)
+    row.follow_up_dates = [day.isoformat() for day in ordered]
+    row.follow_up_due_on = ordered[0] if ordered else None
+    row.save(update_fields=["follow_up_dates", "follow_up_due_on"])
 
 
 def contact_recorded(*, patient_id: int, at: datetime.datetime) -> None:

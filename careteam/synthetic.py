@@ -37,8 +37,8 @@ class PatientSeed:
     phq9: list[tuple[datetime.date, int]] = field(default_factory=list)
     gad7: list[tuple[datetime.date, int]] = field(default_factory=list)
     last_contact_at: datetime.datetime | None = None
-    # the earliest follow-up date of an open item (careteam.summary.follow_up_due_set)
-    follow_up_due_on: datetime.date | None = None
+    # follow-up dates of open items (careteam.summary.follow_ups_set)
+    follow_ups: list[datetime.date] = field(default_factory=list)
 
     @property
     def team_ids(self) -> tuple[int, int, int]:
@@ -48,9 +48,6 @@ class PatientSeed:
         if self.last_contact_at is None or at > self.last_contact_at:
             self.last_contact_at = at
 
-    def follow_up_due(self, on: datetime.date) -> None:
-        if self.follow_up_due_on is None or on < self.follow_up_due_on:
-            self.follow_up_due_on = on
 
 
 @dataclass
@@ -130,7 +127,9 @@ def _summary(p: PatientSeed, review_since: datetime.date | None, open_flags: int
              urgent_flags: int) -> PatientSummary:
     row = PatientSummary(patient_id=p.id, last_contact_at=p.last_contact_at,
                          review_since=review_since, open_flags=open_flags,
-                         urgent_flags=urgent_flags, follow_up_due_on=p.follow_up_due_on)
+                         urgent_flags=urgent_flags,
+                         follow_up_dates=[day.isoformat() for day in sorted(p.follow_ups)],
+                         follow_up_due_on=min(p.follow_ups, default=None))
     for prefix, measures in (("phq9", p.phq9), ("gad7", p.gad7)):
         if not measures:
             continue

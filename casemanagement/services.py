@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from careteam import audit, summary
@@ -447,12 +446,12 @@ def resource_import_fail(*, import_id: int,
 # --- referrals ----------------------------------------------------------------------------------
 
 
-def _follow_up_due_changed(patient_id: int) -> None:
-    """Tell the registry the earliest follow-up date of the patient's open referrals."""
-    due = (Referral.objects.filter(patient_id=patient_id, status__in=OPEN_STATUSES,
-                                   follow_up_on__isnull=False)
-           .aggregate(due=Min("follow_up_on"))["due"])
-    summary.follow_up_due_set(patient_id=patient_id, on=due)
+def _follow_ups_changed(patient_id: int) -> None:
+    """Tell the registry the follow-up dates of the patient's open referrals."""
+    summary.follow_ups_set(patient_id=patient_id, dates=list(
+        Referral.objects.filter(patient_id=patient_id, status__in=OPEN_STATUSES,
+                                follow_up_on__isnull=False)
+        .values_list("follow_up_on", flat=True)))
 
 
 @transaction.atomic
@@ -476,7 +475,7 @@ def referral_create(
                                        created_by=actor, created_at=now, updated_at=now)
     ReferralStatusChange.objects.create(referral=referral, from_status="", to_status=Status.DRAFT,
                                         note=note or "", changed_by=actor, changed_at=now)
-    _follow_up_due_changed(patient.pk)
+    _follow_ups_changed(patient.pk)
     audit.record(actor=actor, action=audit.Action.CREATE, object_type="referral",
                  object_id=referral.pk, patient_id=patient.pk,
                  changes={"resource": resource.pk, "status": referral.status})
@@ -540,7 +539,7 @@ def referral_status_change(
         referral.follow_up_on = follow_up_on
         fields.append("follow_up_on")
     referral.save(update_fields=fields)
-    _follow_up_due_changed(referral.patient_id)
+    _follow_ups_changed(referral.patient_id)
     audit.record(actor=actor, action=audit.Action.UPDATE, object_type="referral",
                  object_id=referral.pk, patient_id=referral.patient_id,
                  changes={"status": [current, status], "reason": reason})

@@ -71,7 +71,7 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
             final = path[-1]
             follow_up_on = (created + datetime.timedelta(days=30)).date()
             if final in OPEN_STATUSES:
-                p.follow_up_due(follow_up_on)  # careteam.summary.follow_up_due_set
+                p.follow_ups.append(follow_up_on)  # careteam.summary.follow_ups_set
             referrals.append(Referral(
                 patient_id=p.id, resource_id=rng.choice(resources), status=final,
                 reason=reason if final in ("declined", "closed") else "",

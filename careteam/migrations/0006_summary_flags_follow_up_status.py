@@ -39,6 +39,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='patientsummary',
+            name='follow_up_dates',
+            field=models.JSONField(blank=True, default=list),
+        ),
+        migrations.AddField(
+            model_name='patientsummary',
             name='follow_up_due_on',
             field=models.DateField(blank=True, null=True),
         ),

@@ -1,23 +1,29 @@
-# Written by hand: the registry's "follow-up due" date for the referrals already recorded.
+# Written by hand: the registry's follow-up dates for the referrals already recorded.
+
+from collections import defaultdict
 
 from django.db import migrations
-from django.db.models import Min, OuterRef, Subquery
 
 OPEN = ("draft", "sent", "accepted", "in_progress")  # casemanagement.models.OPEN_STATUSES
 
 
 def backfill(apps, schema_editor):
-    """Each patient's earliest open-referral follow-up date onto careteam.PatientSummary (kept by
+    """Each patient's open-referral follow-up dates onto careteam.PatientSummary (kept by
     casemanagement.services from now on)."""
     Referral = apps.get_model("casemanagement", "Referral")
     PatientSummary = apps.get_model("careteam", "PatientSummary")
-    due = (Referral.objects.filter(patient=OuterRef("patient"), status__in=OPEN,
-                                   follow_up_on__isnull=False)
-           .order_by().values("patient").annotate(due=Min("follow_up_on")).values("due"))
-    PatientSummary.objects.filter(
-        patient__in=Referral.objects.filter(status__in=OPEN, follow_up_on__isnull=False)
-        .values("patient")
-    ).update(follow_up_due_on=Subquery(due))
+    dates = defaultdict(list)
+    for patient_id, day in (Referral.objects.filter(status__in=OPEN, follow_up_on__isnull=False)
+                            .order_by("patient_id", "follow_up_on")
+                            .values_list("patient_id", "follow_up_on").iterator()):
+        dates[patient_id].append(day)
+    patient_ids = list(dates)
+    for start in range(0, len(patient_ids), 2000):
+        rows = list(PatientSummary.objects.filter(patient_id__in=patient_ids[start:start + 2000]))
+        for row in rows:
+            row.follow_up_dates = [day.isoformat() for day in dates[row.patient_id]]
+            row.follow_up_due_on = dates[row.patient_id][0]
+        PatientSummary.objects.bulk_update(rows, ["follow_up_dates", "follow_up_due_on"])
 
 
 class Migration(migrations.Migration):

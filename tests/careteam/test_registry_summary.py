@@ -87,7 +87,7 @@ def test_migrations_fill_in_the_figures_for_existing_records(world):
     make_referral(actor=world.case_manager, patient=world.patient,
                   follow_up_on=today - datetime.timedelta(days=1))
     PatientSummary.objects.filter(patient=world.patient).update(
-        open_flags=0, urgent_flags=0, follow_up_due_on=None)
+        open_flags=0, urgent_flags=0, follow_up_due_on=None, follow_up_dates=[])
     PatientSummary.objects.filter(patient=world.other_patient).delete()
 
     importlib.import_module(
@@ -98,4 +98,5 @@ def test_migrations_fill_in_the_figures_for_existing_records(world):
     row = summary_of(world.patient)
     assert (row.open_flags, row.urgent_flags) == (1, 1)
     assert row.follow_up_due_on == today - datetime.timedelta(days=1)
+    assert row.follow_up_dates == [(today - datetime.timedelta(days=1)).isoformat()]
     assert summary_of(world.other_patient).treatment_status == "no-data"

@@ -1,6 +1,8 @@
 """seed_synthetic: a consistent synthetic database (run small here; the 100,000-patient run and
 its timing are in bench/)."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min, Q
@@ -63,14 +65,18 @@ def test_summaries_agree_with_the_flags_and_referrals(seeded):
     flags = {row["patient_id"]: row for row in Flag.objects.exclude(status="resolved")
              .values("patient_id").annotate(n=Count("id"),
                                             urgent=Count("id", filter=Q(severity="urgent")))}
-    due = dict(Referral.objects.filter(status__in=OPEN_STATUSES, follow_up_on__isnull=False)
-               .values("patient_id").annotate(due=Min("follow_up_on"))
-               .values_list("patient_id", "due"))
+    due: dict[int, list[str]] = {}
+    for patient_id, day in (Referral.objects.filter(status__in=OPEN_STATUSES,
+                                                    follow_up_on__isnull=False)
+                            .order_by("follow_up_on").values_list("patient_id", "follow_up_on")):
+        due.setdefault(patient_id, []).append(day.isoformat())
     assert flags and due
     for row in PatientSummary.objects.all():
         found = flags.get(row.patient_id, {"n": 0, "urgent": 0})
         assert (row.open_flags, row.urgent_flags) == (found["n"], found["urgent"])
-        assert row.follow_up_due_on == due.get(row.patient_id)
+        dates = due.get(row.patient_id, [])
+        assert row.follow_up_dates == dates
+        assert row.follow_up_due_on == (datetime.date.fromisoformat(dates[0]) if dates else None)
 
 
 def test_refuses_a_non_empty_database_unless_reuse(seeded):

@@ -96,4 +96,3 @@ def test_chart_offers_the_review_to_the_psychiatrist_when_waiting(world, page_cl
 def test_providers_are_found_through_the_app_registry():
     names = {module.__name__ for module in caseload.providers("trend")}
     assert names == {"therapy.trend", "medication.trend"}
-    assert {m.__name__ for m in caseload.providers("caseload")} == {"casemanagement.caseload"}
