@@ -1,7 +1,7 @@
 """The caseload registry, the psychiatric review list and the PHQ-9/GAD-7 trend chart.
 
-Reads come from careteam.PatientSummary (kept up to date by the component services, follow-up
-dates included) and the care plan; what only a component app knows comes from provider modules found through
+Reads come from careteam.PatientSummary (kept up to date by the services, follow-up and
+care-plan review dates included); what only a component app knows comes from provider modules found through
 the app registry, so the core imports no component app:
 
 * ``<app>.trend.measure_points(patient_id) -> [(date, instrument, total)]`` (therapy);
@@ -132,7 +132,7 @@ ROW_COLUMNS = (
     "patient_id", "patient__first_name", "patient__last_name", "phq9_baseline",
     "phq9_baseline_on", "phq9_latest", "phq9_latest_on", "phq9_change_pct", "gad7_baseline",
     "gad7_latest", "gad7_latest_on", "last_contact_at", "treatment_status", "open_flags",
-    "urgent_flags", "follow_up_dates", "patient__care_plan__next_review_date",
+    "urgent_flags", "follow_up_dates", "care_plan_review_on",
 )
 
 # Sort keys (?ordering=key or -key) and the columns they sort by, ascending.
@@ -148,7 +148,7 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def _overdue(today: datetime.date) -> Q:
     """The care plan's review date or a component's follow-up date is in the past."""
-    return Q(patient__care_plan__next_review_date__lt=today) | Q(follow_up_due_on__lt=today)
+    return Q(care_plan_review_on__lt=today) | Q(follow_up_due_on__lt=today)
 
 
 def _attention(today: datetime.date) -> Case:
@@ -185,8 +185,8 @@ def caseload(*, actor: User, status: str = "", urgent: bool | None = None,
              today: datetime.date | None = None) -> QuerySet:
     """The summaries of the patients on the actor's care teams, as ROW_COLUMNS tuples and the
     total (page them with paging.WindowCountPaginator; ``decorate`` turns a page of them into
-    CaseloadRow): one query for the page and the count, a plain join of the summary, the
-    patient and its care plan, whatever the caseload's size. Every patient has a summary row
+    CaseloadRow): one query for the page and the count, a plain join of the summary and the
+    patient, whatever the caseload's size. Every patient has a summary row
     (careteam.summary.patient_opened)."""
     require_clinician(actor)
     today = today or timezone.localdate()

@@ -260,6 +260,8 @@ class PatientSummary(models.Model):
     # is overdue, like the care plan's review date.
     follow_up_dates = models.JSONField(default=list, blank=True)
     follow_up_due_on = models.DateField(null=True, blank=True)
+    # The care plan's next review date (patients.services keeps it).
+    care_plan_review_on = models.DateField(null=True, blank=True)
     # Derived by the database from the PHQ-9 columns above, so they never disagree with them.
     treatment_status = models.GeneratedField(
         expression=treatment_status_sql(), output_field=models.CharField(max_length=20),

@@ -65,6 +65,12 @@ def follow_ups_set(*, patient_id: int, dates: list[datetime.date]) -> None:
     row.save(update_fields=["follow_up_dates", "follow_up_due_on"])
 
 
+def care_plan_review_set(*, patient_id: int, on: datetime.date | None) -> None:
+    """The care plan's next review date changed."""
+    _row(patient_id)
+    PatientSummary.objects.filter(patient_id=patient_id).update(care_plan_review_on=on)
+
+
 def contact_recorded(*, patient_id: int, at: datetime.datetime) -> None:
     """Any contact with the patient (an attended session, a logged contact)."""
     PatientSummary.objects.get_or_create(patient_id=patient_id)

@@ -37,6 +37,7 @@ class PatientSeed:
     phq9: list[tuple[datetime.date, int]] = field(default_factory=list)
     gad7: list[tuple[datetime.date, int]] = field(default_factory=list)
     last_contact_at: datetime.datetime | None = None
+    care_plan_review_on: datetime.date | None = None
     # follow-up dates of open items (careteam.summary.follow_ups_set)
     follow_ups: list[datetime.date] = field(default_factory=list)
 
@@ -127,7 +128,7 @@ def _summary(p: PatientSeed, review_since: datetime.date | None, open_flags: int
              urgent_flags: int) -> PatientSummary:
     row = PatientSummary(patient_id=p.id, last_contact_at=p.last_contact_at,
                          review_since=review_since, open_flags=open_flags,
-                         urgent_flags=urgent_flags,
+                         urgent_flags=urgent_flags, care_plan_review_on=p.care_plan_review_on,
                          follow_up_dates=[day.isoformat() for day in sorted(p.follow_ups)],
                          follow_up_due_on=min(p.follow_ups, default=None))
     for prefix, measures in (("phq9", p.phq9), ("gad7", p.gad7)):

@@ -193,6 +193,9 @@ def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: A
                 plan.updated_by = actor
                 plan.updated_at = timezone.now()
                 plan.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+                if "next_review_date" in changed:
+                    summary.care_plan_review_set(patient_id=patient.pk,
+                                                 on=plan.next_review_date)
                 _revision_add(plan=plan, actor=actor,
                               summary="Edited " + ", ".join(n.replace("_", " ") for n in changed))
                 audit.record(actor=actor, action=audit.Action.UPDATE, object_type="careplan",

@@ -72,12 +72,14 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
         for p in chunk for role, user_id in zip(TEAM_ROLES, p.team_ids, strict=True)
         for perm_id in perm_ids[role]))
     review = ctx.today + datetime.timedelta(days=30)
+    for p in chunk:
+        p.care_plan_review_on = review + datetime.timedelta(days=p.index % 60)
     plans = CarePlan.objects.bulk_create([
         CarePlan(patient_id=p.id, problems="Depressive episode, moderate.",
                  therapy_interventions="CBT, 12 weekly sessions",
                  medication_interventions="SSRI, titrate to effect",
                  case_management_interventions="Housing and benefits support",
-                 next_review_date=review + datetime.timedelta(days=p.index % 60),
+                 next_review_date=p.care_plan_review_on,
                  updated_at=created, updated_by_id=p.therapist_id)
         for p in chunk], batch_size=BATCH)
     CarePlanRevision.objects.bulk_create([

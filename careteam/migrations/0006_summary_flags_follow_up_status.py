@@ -8,8 +8,9 @@ from django.db.models.functions import Coalesce
 
 
 def backfill(apps, schema_editor):
-    """Every patient gets a summary row; open and urgent flags are counted once here, and kept
-    by careteam.flags from now on."""
+    """Every patient gets a summary row; open and urgent flags are counted and the care plan's
+    review date copied once here, and kept by careteam.flags and patients.services from now
+    on."""
     Patient = apps.get_model("patients", "Patient")
     PatientSummary = apps.get_model("careteam", "PatientSummary")
     Flag = apps.get_model("careteam", "Flag")
@@ -26,6 +27,11 @@ def backfill(apps, schema_editor):
     PatientSummary.objects.filter(
         patient__in=Flag.objects.exclude(status="resolved").values("patient")
     ).update(open_flags=open_flags(Q()), urgent_flags=open_flags(Q(severity="urgent")))
+    CarePlan = apps.get_model("patients", "CarePlan")
+    PatientSummary.objects.filter(
+        patient__in=CarePlan.objects.filter(next_review_date__isnull=False).values("patient")
+    ).update(care_plan_review_on=Subquery(
+        CarePlan.objects.filter(patient=OuterRef("patient")).values("next_review_date")[:1]))
 
 
 
@@ -37,6 +43,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='patientsummary',
+            name='care_plan_review_on',
+            field=models.DateField(blank=True, null=True),
+        ),
         migrations.AddField(
             model_name='patientsummary',
             name='follow_up_dates',

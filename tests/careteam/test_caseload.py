@@ -11,6 +11,7 @@ from django.utils import timezone
 from careteam import flags
 from careteam.models import AuditEvent, PatientSummary
 from careteam.roles import Role
+from patients import services as patient_services
 from patients.models import CarePlan
 from tests.casemanagement.factories import make_referral
 from tests.patients.factories import make_patient
@@ -33,6 +34,13 @@ def with_summary(world, *, baseline, latest, count=2, **names):
         "phq9_baseline_on": today - datetime.timedelta(weeks=6),
         "phq9_latest_on": today})
     return patient
+
+
+def set_review_date(world, patient, day):
+    """The care plan's next review date, set as a clinician sets it (the service)."""
+    plan = CarePlan.objects.get(patient=patient)
+    patient_services.care_plan_update(actor=world.therapist, patient=patient,
+                                      version=plan.version, next_review_date=day)
 
 
 def phq9_answers(total: int) -> list[int]:
@@ -119,8 +127,7 @@ def test_row_shows_gad7_contact_flags_and_overdue(world, api_client):
     resolved = flags.flag_raise(actor=world.therapist, patient=world.patient, category="other",
                                 severity="urgent", message="Old")
     flags.flag_resolve(actor=world.therapist, flag=resolved, note="Done")
-    CarePlan.objects.filter(patient=world.patient).update(
-        next_review_date=timezone.localdate() - datetime.timedelta(days=1))
+    set_review_date(world, world.patient, timezone.localdate() - datetime.timedelta(days=1))
     three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
     make_referral(actor=world.case_manager, patient=world.patient, follow_up_on=three_days_ago)
     make_referral(actor=world.case_manager, patient=world.patient, follow_up_on=three_days_ago,
@@ -153,8 +160,7 @@ def test_default_order_puts_who_needs_attention_first(world, api_client, page_cl
     partial = with_summary(world, baseline=20, latest=14, last_name="Bpartial")
     stuck = with_summary(world, baseline=20, latest=19, last_name="Cstuck")
     overdue = with_summary(world, baseline=20, latest=8, last_name="Doverdue")
-    CarePlan.objects.filter(patient=overdue).update(
-        next_review_date=timezone.localdate() - datetime.timedelta(days=2))
+    set_review_date(world, overdue, timezone.localdate() - datetime.timedelta(days=2))
     urgent = with_summary(world, baseline=20, latest=2, last_name="Eurgent")
     flags.flag_raise(actor=world.therapist, patient=urgent, category="social", severity="urgent",
                      message="Eviction")

@@ -32,7 +32,8 @@ def _grow(world, n: int, start: int) -> None:
         PatientSummary(patient=p, phq9_baseline=20, phq9_latest=(i % 14) + 6,
                        phq9_count=1 + i % 3, phq9_baseline_on=today - datetime.timedelta(weeks=i % 15),
                        phq9_latest_on=today, gad7_latest=i % 21, gad7_latest_on=today,
-                       last_contact_at=timezone.now(), review_since=today)
+                       last_contact_at=timezone.now(), review_since=today,
+                       care_plan_review_on=today - datetime.timedelta(days=i % 3))
         for i, p in enumerate(patients))
     for p in patients[:3]:
         flags.flag_raise(actor=world.therapist, patient=p, category="safety", severity="urgent",

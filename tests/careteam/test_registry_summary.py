@@ -12,6 +12,8 @@ from careteam import flags
 from careteam.caseload_api import CaseloadRowSerializer
 from careteam.models import PatientSummary
 from casemanagement import services as cm_services
+from patients import services as patient_services
+from patients.models import CarePlan
 from tests.careteam.factories import delivered_flag
 from tests.casemanagement.factories import make_referral
 
@@ -73,6 +75,22 @@ def test_overdue_follows_the_open_referrals(world, api_client):
     assert caseload_row(client, world.patient, "?overdue=false") is not None
 
 
+def test_overdue_follows_the_care_plans_review_date(world, api_client):
+    client = api_client(world.therapist)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    plan = CarePlan.objects.get(patient=world.patient)
+    patient_services.care_plan_update(actor=world.therapist, patient=world.patient,
+                                      version=plan.version, next_review_date=yesterday)
+    assert summary_of(world.patient).care_plan_review_on == yesterday
+    assert caseload_row(client, world.patient)["overdue"] == 1
+    assert caseload_row(client, world.patient, "?overdue=true") is not None
+    patient_services.care_plan_update(actor=world.therapist, patient=world.patient,
+                                      version=plan.version + 1,
+                                      next_review_date=yesterday + datetime.timedelta(days=30))
+    assert caseload_row(client, world.patient)["overdue"] == 0
+    assert caseload_row(client, world.patient, "?overdue=true") is None
+
+
 def test_the_api_row_has_every_field_the_schema_names(world, api_client):
     row = caseload_row(api_client(world.therapist), world.patient)
     assert set(row) == set(CaseloadRowSerializer().fields)
@@ -86,8 +104,10 @@ def test_migrations_fill_in_the_figures_for_existing_records(world):
                      severity="urgent", message="Risk")
     make_referral(actor=world.case_manager, patient=world.patient,
                   follow_up_on=today - datetime.timedelta(days=1))
+    CarePlan.objects.filter(patient=world.patient).update(next_review_date=today)
     PatientSummary.objects.filter(patient=world.patient).update(
-        open_flags=0, urgent_flags=0, follow_up_due_on=None, follow_up_dates=[])
+        open_flags=0, urgent_flags=0, follow_up_due_on=None, follow_up_dates=[],
+        care_plan_review_on=None)
     PatientSummary.objects.filter(patient=world.other_patient).delete()
 
     importlib.import_module(
@@ -99,4 +119,5 @@ def test_migrations_fill_in_the_figures_for_existing_records(world):
     assert (row.open_flags, row.urgent_flags) == (1, 1)
     assert row.follow_up_due_on == today - datetime.timedelta(days=1)
     assert row.follow_up_dates == [(today - datetime.timedelta(days=1)).isoformat()]
+    assert row.care_plan_review_on == today
     assert summary_of(world.other_patient).treatment_status == "no-data"

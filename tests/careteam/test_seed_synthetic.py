@@ -70,12 +70,14 @@ def test_summaries_agree_with_the_flags_and_referrals(seeded):
                                                     follow_up_on__isnull=False)
                             .order_by("follow_up_on").values_list("patient_id", "follow_up_on")):
         due.setdefault(patient_id, []).append(day.isoformat())
+    plans = dict(CarePlan.objects.values_list("patient_id", "next_review_date"))
     assert flags and due
     for row in PatientSummary.objects.all():
         found = flags.get(row.patient_id, {"n": 0, "urgent": 0})
         assert (row.open_flags, row.urgent_flags) == (found["n"], found["urgent"])
         dates = due.get(row.patient_id, [])
         assert row.follow_up_dates == dates
+        assert row.care_plan_review_on == plans[row.patient_id]
         assert row.follow_up_due_on == (datetime.date.fromisoformat(dates[0]) if dates else None)
 
 
