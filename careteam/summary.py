@@ -56,13 +56,17 @@ def flags_changed(*, patient_id: int) -> None:
     row.save(update_fields=["open_flags", "urgent_flags"])
 
 
+def follow_up_fields(dates: list[datetime.date]) -> dict:
+    """PatientSummary's follow_up_dates (ISO, in order) and follow_up_due_on (the earliest)."""
+    ordered = sorted(dates)
+    return {"follow_up_dates": [day.isoformat() for day in ordered],
+            "follow_up_due_on": ordered[0] if ordered else None}
+
+
 def follow_ups_set(*, patient_id: int, dates: list[datetime.date]) -> None:
     """The follow-up dates of a component's open items for the patient (none left: [])."""
-    row = _row(patient_id)
-    ordered = sorted(dates)
-    row.follow_up_dates = [day.isoformat() for day in ordered]
-    row.follow_up_due_on = ordered[0] if ordered else None
-    row.save(update_fields=["follow_up_dates", "follow_up_due_on"])
+    _row(patient_id)
+    PatientSummary.objects.filter(patient_id=patient_id).update(**follow_up_fields(dates))
 
 
 def care_plan_review_set(*, patient_id: int, on: datetime.date | None) -> None:

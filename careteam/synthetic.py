@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models
 
+from . import summary
 from .models import Flag, FlagAcknowledgement, PatientSummary
 
 ORDER = 90  # after every component: the summary needs their measures and contacts
@@ -129,8 +130,7 @@ def _summary(p: PatientSeed, review_since: datetime.date | None, open_flags: int
     row = PatientSummary(patient_id=p.id, last_contact_at=p.last_contact_at,
                          review_since=review_since, open_flags=open_flags,
                          urgent_flags=urgent_flags, care_plan_review_on=p.care_plan_review_on,
-                         follow_up_dates=[day.isoformat() for day in sorted(p.follow_ups)],
-                         follow_up_due_on=min(p.follow_ups, default=None))
+                         **summary.follow_up_fields(p.follow_ups))
     for prefix, measures in (("phq9", p.phq9), ("gad7", p.gad7)):
         if not measures:
             continue
