@@ -97,14 +97,15 @@ def sign_in() -> tuple[str, str, int]:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
-    from careteam import access
     from careteam.models import User
+    from patients import access as patient_access
 
     user = User.objects.get(username=CLINICIAN)
     token, _ = Token.objects.get_or_create(user=user)
     client = Client()
     client.force_login(user)
-    patient_id = access.team_patients(user).order_by("pk").values_list("pk", flat=True).first()
+    patient_id = (patient_access.team_patients(user).order_by("pk")
+                  .values_list("pk", flat=True).first())
     return token.key, client.cookies["sessionid"].value, patient_id
 
 

@@ -8,16 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access, audit, flags, selectors, services
+from . import access, selectors, services
 from .forms import AuditFilterForm
-from .serializers import (
-    AuditEventSerializer,
-    FlagResolveSerializer,
-    FlagSerializer,
-    MeSerializer,
-    NotificationSerializer,
-    StaffSerializer,
-)
+from .roles import Perm
+from .serializers import AuditEventSerializer, MeSerializer, StaffSerializer
 
 
 class TokenView(ObtainAuthToken):
@@ -37,7 +31,7 @@ class StaffListView(ListAPIView):
         return selectors.staff_list(actor=self.request.user)
 
     def post(self, request: Request) -> Response:
-        access.require(request.user, "careteam.manage_staff")
+        access.require(request.user, Perm.MANAGE_STAFF)
         serializer = StaffSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.staff_create(actor=request.user, **serializer.validated_data)
@@ -65,87 +59,8 @@ class AuditListView(ListAPIView):
     serializer_class = AuditEventSerializer
 
     def get_queryset(self):
-        access.require(self.request.user, "careteam.view_auditevent")
+        access.require(self.request.user, Perm.VIEW_AUDIT)
         form = AuditFilterForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         return selectors.audit_events(actor=self.request.user, **form.filters())
-
-
-class PatientFlagListView(ListAPIView):
-    """GET: the patient's flags (``?status=open`` for unresolved ones). POST: raise a flag."""
-
-    serializer_class = FlagSerializer
-
-    def get_queryset(self):
-        patient = access.get_patient(self.request.user, self.kwargs["patient_id"],
-                                     access.VIEW_CLINICAL)
-        return selectors.flags_for_patient(actor=self.request.user, patient_id=patient.pk,
-                                           status=self.request.query_params.get("status", ""))
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        audit.record(actor=request.user, action=audit.Action.LIST, object_type="flag",
-                     object_id="*", patient_id=int(self.kwargs["patient_id"]))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
-        serializer = FlagSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        flag = flags.flag_raise(actor=request.user, patient=patient, **serializer.validated_data)
-        return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data,
-                        status=status.HTTP_201_CREATED)
-
-
-class FlagDetailView(APIView):
-    serializer_class = FlagSerializer
-
-    def get(self, request: Request, flag_id: int) -> Response:
-        flag = access.get_flag(request.user, flag_id, access.VIEW_CLINICAL)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="flag",
-                     object_id=flag.pk, patient_id=flag.patient_id)
-        return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
-
-
-class FlagAcknowledgeView(APIView):
-    """POST: the caller, a care-team member the flag was sent to, acknowledges it."""
-
-    serializer_class = FlagSerializer
-
-    def post(self, request: Request, flag_id: int) -> Response:
-        flag = access.get_flag(request.user, flag_id, access.VIEW_CLINICAL)
-        flags.flag_acknowledge(actor=request.user, flag=flag)
-        return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
-
-
-class FlagResolveView(APIView):
-    """POST {"note"}: any care-team member resolves the flag."""
-
-    serializer_class = FlagResolveSerializer
-
-    def post(self, request: Request, flag_id: int) -> Response:
-        flag = access.get_flag(request.user, flag_id, access.RECORD_CLINICAL)
-        serializer = FlagResolveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        flags.flag_resolve(actor=request.user, flag=flag, note=serializer.validated_data["note"])
-        return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
-
-
-class NotificationListView(ListAPIView):
-    """The caller's own in-app notifications, newest first (``?unread=true`` for unread)."""
-
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):
-        unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
-        return selectors.inbox(actor=self.request.user, unread_only=unread)
-
-
-class NotificationReadView(APIView):
-    serializer_class = NotificationSerializer
-
-    def post(self, request: Request, notification_id: int) -> Response:
-        notification = access.get_own_notification(request.user, notification_id)
-        notification = flags.notification_mark_read(actor=request.user, notification=notification)
-        return Response(NotificationSerializer(notification).data)

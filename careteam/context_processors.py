@@ -1,16 +1,17 @@
 from django.http import HttpRequest
 
-from . import access, selectors
+from . import access
+from .models import User
+from .roles import Perm
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):
         return {}
     return {
-        "nav_staff": access.can(user, "careteam.manage_staff"),
-        "nav_audit": access.can(user, "careteam.view_auditevent"),
-        "nav_follow_ups": access.can(user, "casemanagement.manage_referrals"),
+        "nav_staff": access.can(user, Perm.MANAGE_STAFF),
+        "nav_audit": access.can(user, Perm.VIEW_AUDIT),
+        "nav_follow_ups": access.can(user, Perm.MANAGE_REFERRALS),
         "nav_caseload": access.is_clinician(user),
-        "unread_count": selectors.unread_count(actor=user),
     }

@@ -7,8 +7,11 @@ A staff member has exactly one role. Two tables decide what that role can do:
 * ``TEAM_ROLE_PATIENT_PERMISSIONS``: object permissions on one patient, granted through
   django-guardian when someone joins that patient's care team and revoked when they leave.
 
-Which of the two a request needs is decided in careteam/access.py, and only there.
+Which of the two a request needs is decided in the access modules, and only there:
+careteam/access.py (role capabilities) and patients/access.py (one patient: 404 or 403).
 """
+
+import enum
 
 from django.db import models
 
@@ -22,30 +25,55 @@ class Role(models.TextChoices):
 
 CLINICAL_ROLES = (Role.THERAPIST, Role.PSYCHIATRIST, Role.CASE_MANAGER)
 
+
+class Perm(enum.StrEnum):
+    """Role capabilities: model-level permissions ("app_label.codename") held by role groups."""
+
+    MANAGE_STAFF = "careteam.manage_staff"
+    VIEW_AUDIT = "careteam.view_auditevent"
+    ADD_PATIENT = "patients.add_patient"
+    CHANGE_ANY_PATIENT = "patients.change_patient"
+    MANAGE_CARE_TEAM = "patients.manage_careteam"
+    VIEW_ALL_DEMOGRAPHICS = "patients.view_all_demographics"
+    MANAGE_RESOURCES = "casemanagement.manage_resources"
+    MANAGE_REFERRALS = "casemanagement.manage_referrals"
+    RECORD_THERAPY = "therapy.record_therapy"
+    PRESCRIBE = "medication.prescribe"
+
+
+class PatientPerm(enum.StrEnum):
+    """Object permissions on one patient (codenames on patients.Patient), held through
+    care-team membership."""
+
+    VIEW = "view_patient"
+    CHANGE = "change_patient"
+    EDIT_CARE_PLAN = "edit_careplan"
+
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: (
-        "careteam.manage_staff",
-        "careteam.view_auditevent",
-        "patients.add_patient",
-        "patients.change_patient",
-        "patients.manage_careteam",
-        "patients.view_all_demographics",
-        "casemanagement.manage_resources",
+        Perm.MANAGE_STAFF,
+        Perm.VIEW_AUDIT,
+        Perm.ADD_PATIENT,
+        Perm.CHANGE_ANY_PATIENT,
+        Perm.MANAGE_CARE_TEAM,
+        Perm.VIEW_ALL_DEMOGRAPHICS,
+        Perm.MANAGE_RESOURCES,
     ),
     Role.CASE_MANAGER: (
-        "patients.add_patient",
-        "casemanagement.manage_referrals",
-        "casemanagement.manage_resources",
+        Perm.ADD_PATIENT,
+        Perm.MANAGE_REFERRALS,
+        Perm.MANAGE_RESOURCES,
     ),
-    Role.THERAPIST: ("therapy.record_therapy",),
-    Role.PSYCHIATRIST: ("medication.prescribe",),
+    Role.THERAPIST: (Perm.RECORD_THERAPY,),
+    Role.PSYCHIATRIST: (Perm.PRESCRIBE,),
 }
 
 # Object permissions (codenames on patients.Patient) a care-team role grants on that patient.
 TEAM_ROLE_PATIENT_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    Role.THERAPIST: ("view_patient", "change_patient", "edit_careplan"),
-    Role.PSYCHIATRIST: ("view_patient", "change_patient", "edit_careplan"),
-    Role.CASE_MANAGER: ("view_patient", "change_patient", "edit_careplan"),
+    Role.THERAPIST: (PatientPerm.VIEW, PatientPerm.CHANGE, PatientPerm.EDIT_CARE_PLAN),
+    Role.PSYCHIATRIST: (PatientPerm.VIEW, PatientPerm.CHANGE, PatientPerm.EDIT_CARE_PLAN),
+    Role.CASE_MANAGER: (PatientPerm.VIEW, PatientPerm.CHANGE, PatientPerm.EDIT_CARE_PLAN),
 }
 
 # Which care-team roles a staff member of a given role may take on a patient's team.

@@ -1,16 +1,17 @@
-"""Reads of the coordination core, already narrowed to what the caller may see."""
+"""Reads of the core (staff, audit log), already narrowed to what the caller may see."""
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from . import access
-from .models import AuditEvent, Flag, FlagAcknowledgement, Notification, User
+from .models import AuditEvent, User
+from .roles import Perm
 
 
 def staff_list(*, actor: User, search: str = "", role: str = "",
                active: bool | None = None) -> QuerySet[User]:
-    access.require(actor, "careteam.manage_staff")
+    access.require(actor, Perm.MANAGE_STAFF)
     users = User.objects.all()
     if search:
         users = users.filter(username__icontains=search) | users.filter(
@@ -33,7 +34,7 @@ def audit_events(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    access.require(actor, "careteam.view_auditevent")
+    access.require(actor, Perm.VIEW_AUDIT)
     events = AuditEvent.objects.select_related("actor")
     if actor_id:
         events = events.filter(actor_id=actor_id)
@@ -48,37 +49,3 @@ def audit_events(
     if until:
         events = events.filter(at__date__lte=until)
     return events.order_by("-at", "-id")
-
-
-def flags_for_patient(*, actor: User, patient_id: int, status: str = "") -> QuerySet[Flag]:
-    """Flags of one patient (the caller's access to the patient is checked by the view)."""
-    flags = Flag.objects.filter(patient_id=patient_id)
-    if status == "open":
-        flags = flags.exclude(status=Flag.Status.RESOLVED)
-    elif status:
-        flags = flags.filter(status=status)
-    return _with_flag_details(flags).order_by("-created_at", "-id")
-
-
-def _with_flag_details(flags: QuerySet[Flag]) -> QuerySet[Flag]:
-    return flags.select_related("raised_by", "resolved_by").prefetch_related(
-        Prefetch("acknowledgements",
-                 queryset=FlagAcknowledgement.objects.select_related("user").order_by("at"))
-    )
-
-
-def flag_detail(*, flag_id: int) -> Flag:
-    return _with_flag_details(Flag.objects.filter(pk=flag_id)).get()
-
-
-def inbox(*, actor: User, unread_only: bool = False) -> QuerySet[Notification]:
-    """The caller's own in-app notifications, newest first."""
-    notes = Notification.objects.filter(recipient=actor, channel=Notification.Channel.IN_APP)
-    if unread_only:
-        notes = notes.filter(read_at__isnull=True)
-    return notes.select_related("flag", "patient").order_by("-created_at", "-id")
-
-
-def unread_count(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, channel=Notification.Channel.IN_APP,
-                                       read_at__isnull=True).count()

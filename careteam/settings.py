@@ -102,9 +102,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "careteam",
     "patients",
+    "flags",
     "therapy",
     "medication",
     "casemanagement",
+    "insights",
+    "seed",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "careteam.context_processors.navigation",
+                "flags.context_processors.unread_notifications",
             ],
         },
     },
@@ -272,8 +276,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Publishing must not hold a request up when Redis is unreachable: the outbox keeps the work.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_BEAT_SCHEDULE: dict = {
-    "outbox-republish": {"task": "careteam.tasks.republish_outbox", "schedule": 30.0},
-    "flags-escalate": {"task": "careteam.tasks.escalate_flags", "schedule": 60.0},
+    "outbox-republish": {"task": "flags.tasks.republish_outbox", "schedule": 30.0},
+    "flags-escalate": {"task": "flags.tasks.escalate_flags", "schedule": 60.0},
     "phq9-review-flags": {"task": "therapy.tasks.raise_phq9_review_flags", "schedule": 6 * 3600.0},
     "resource-imports-resume": {"task": "casemanagement.tasks.resource_imports_resume",
                                 "schedule": 300.0},
@@ -290,8 +294,6 @@ MISSED_SESSIONS_FLAG_AFTER = env_int("MISSED_SESSIONS_FLAG_AFTER", 2)
 NO_IMPROVEMENT_WEEKS = env_int("NO_IMPROVEMENT_WEEKS", 10)
 # Outbox rows not delivered this long after they were written are published again.
 OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 30)
-# Fault-testing knob only (0 in real use): pause between recipients while delivering.
-NOTIFICATION_DELIVERY_STEP_DELAY = float(env_str("NOTIFICATION_DELIVERY_STEP_DELAY", "0") or 0)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careteam import access, audit
-from careteam.api_base import PatientRecordListView
 from careteam.api_common import based_on_version
+from patients import access as patient_access
+from patients.api_base import PatientRecordListView
 from patients.models import Patient
 
 from . import selectors, services
@@ -45,7 +46,7 @@ class NeedListView(PatientRecordListView):
         return selectors.needs(patient=patient)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = NeedSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         need = services.need_record(actor=request.user, patient=patient, **serializer.validated_data)
@@ -62,7 +63,7 @@ class ContactListView(PatientRecordListView):
         return selectors.contacts(patient=patient)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = ContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contact = services.contact_record(actor=request.user, patient=patient,
@@ -81,7 +82,7 @@ class ReferralListView(PatientRecordListView):
         return selectors.referrals(patient=patient)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.MANAGE_REFERRALS)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
         serializer = ReferralSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = services.referral_create(actor=request.user, patient=patient,
@@ -96,7 +97,7 @@ class ReferralDetailView(APIView):
     serializer_class = ReferralSerializer
 
     def get(self, request: Request, patient_id: int, referral_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
                      object_id=referral.pk, patient_id=patient.pk)
@@ -111,7 +112,7 @@ class ReferralStatusView(APIView):
 
     @extend_schema(request=ReferralStatusInputSerializer, responses=ReferralSerializer)
     def post(self, request: Request, patient_id: int, referral_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.MANAGE_REFERRALS)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
         referral = get_object_or_404(selectors.referrals(patient=patient, with_history=False),
                                      pk=referral_id)
         serializer = ReferralStatusInputSerializer(data=request.data)

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class CaseManagementConfig(AppConfig):
     name = "casemanagement"
+
+    def ready(self) -> None:
+        from flags import sources
+
+        from . import flag_sources
+
+        sources.register(flag_sources.record_url)

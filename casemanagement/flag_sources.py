@@ -1,5 +1,4 @@
-"""Case-management records a flag may be about (careteam.flags finds this module through the
-app registry)."""
+"""Case-management records a flag may be about (registered with flags.sources in apps.py)."""
 
 from django.urls import reverse
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from careteam import access
 from careteam.models import User
+from patients import access as patient_access
 from patients.models import Patient
 
 from .models import (
@@ -97,7 +98,7 @@ def overdue_count(*, patient: Patient, today: datetime.date | None = None) -> in
 
 def overdue_referrals(*, actor: User, today: datetime.date | None = None) -> QuerySet[Referral]:
     """Open referrals whose follow-up date has passed, across the actor's care teams."""
-    return (overdue(today).filter(patient__in=access.team_patients(actor))
+    return (overdue(today).filter(patient__in=patient_access.team_patients(actor))
             .select_related("resource", "patient").order_by("follow_up_on", "id"))
 
 

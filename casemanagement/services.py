@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from careteam import audit, summary
+from careteam import audit
 from careteam.errors import StaleEdit
 from careteam.models import User
+from patients import summary
 from patients.models import Patient
 
 from . import csvfile

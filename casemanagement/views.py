@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from careteam import access, audit
 from careteam.errors import StaleEdit
 from careteam.viewutils import call_service, render_form
+from patients import access as patient_access
 from patients.models import Patient
 
 from . import selectors, services
@@ -38,7 +39,7 @@ def _status_form(referral: Referral, data=None) -> ReferralStatusForm:
 @require_http_methods(["GET"])
 def patient_case_management(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Needs (current and history), referrals with their history, and the contact log."""
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     manage = access.can(request.user, "casemanagement.manage_referrals")
     current = list(selectors.current_needs(patient=patient))
     needs = Paginator(selectors.needs(patient=patient), PAGE_SIZE).get_page(
@@ -64,7 +65,7 @@ def patient_case_management(request: HttpRequest, patient_id: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         need = call_service(form, services.need_record, actor=request.user, patient=patient,
@@ -78,7 +79,7 @@ def need_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         contact = call_service(form, services.contact_record, actor=request.user, patient=patient,
@@ -93,7 +94,7 @@ def contact_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.MANAGE_REFERRALS)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
     form = ReferralForm(request.POST or None, resources=selectors.referable_resources())
     if request.method == "POST" and form.is_valid():
         referral = call_service(form, services.referral_create, actor=request.user,
@@ -115,7 +116,7 @@ def _referral_page(request: HttpRequest, patient: Patient, referral: Referral,
 @login_required
 @require_http_methods(["GET"])
 def referral_detail(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
                  object_id=referral.pk, patient_id=patient.pk)
@@ -127,7 +128,7 @@ def referral_detail(request: HttpRequest, patient_id: int, referral_id: int) -> 
 @login_required
 @require_POST
 def referral_status(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.MANAGE_REFERRALS)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
     form = _status_form(referral, request.POST)
     if form.is_valid():

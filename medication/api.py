@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from careteam import access, audit
-from careteam.api_base import PatientRecordListView
+from careteam import audit
+from patients import access as patient_access
+from patients.api_base import PatientRecordListView
 
 from . import selectors, services
 from .models import MedicationOrder, SideEffectReport
@@ -55,14 +56,14 @@ class MedicationOrderListView(PatientRecordListView):
         description="Only orders in this status (active: the current medication list).")],
         responses={200: MedicationOrderSerializer(many=True), **READ_ERRORS})
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         wanted = _status_filter(request, MedicationOrder.Status.values)
         return self.list_records(request, selectors.orders(patient=patient, status=wanted))
 
     @extend_schema(request=MedicationOrderSerializer,
                    responses={201: MedicationOrderSerializer, **ERRORS})
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
         serializer = MedicationOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order = services.medication_order_create(actor=request.user, patient=patient,
@@ -75,7 +76,7 @@ class MedicationOrderDetailView(APIView):
 
     @extend_schema(responses={200: MedicationOrderSerializer, **READ_ERRORS})
     def get(self, request: Request, patient_id: int, order_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
                      object_id=order.pk, patient_id=patient.pk)
@@ -93,7 +94,7 @@ class MedicationOrderDetailView(APIView):
                     "or discontinued: 400 on `status`, nothing written.",
     )
     def patch(self, request: Request, patient_id: int, order_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
         order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
         serializer = MedicationOrderPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -121,7 +122,7 @@ class AdherenceListView(PatientRecordListView):
     @extend_schema(parameters=[OpenApiParameter("order", int, description="Only this order's.")],
                    responses={200: AdherenceObservationSerializer(many=True), **READ_ERRORS})
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         raw = request.query_params.get("order")
         if raw is not None and not raw.isdigit():
             raise ValidationError({"order": ["Give a medication order id."]})
@@ -132,7 +133,7 @@ class AdherenceListView(PatientRecordListView):
     @extend_schema(request=AdherenceObservationSerializer,
                    responses={201: AdherenceObservationSerializer, **ERRORS})
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = AdherenceObservationSerializer(
             data=request.data, context={"orders": selectors.orders(patient=patient)})
         serializer.is_valid(raise_exception=True)
@@ -153,14 +154,14 @@ class SideEffectListView(PatientRecordListView):
                                                 description="Only reports in this status.")],
                    responses={200: SideEffectReportSerializer(many=True), **READ_ERRORS})
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         wanted = _status_filter(request, SideEffectReport.Status.values)
         return self.list_records(request, selectors.side_effects(patient=patient, status=wanted))
 
     @extend_schema(request=SideEffectReportSerializer,
                    responses={201: SideEffectReportSerializer, **ERRORS})
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = SideEffectReportSerializer(
             data=request.data, context={"orders": selectors.orders(patient=patient)})
         serializer.is_valid(raise_exception=True)
@@ -174,7 +175,7 @@ class SideEffectDetailView(APIView):
 
     @extend_schema(responses={200: SideEffectReportSerializer, **READ_ERRORS})
     def get(self, request: Request, patient_id: int, report_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
                      object_id=report.pk, patient_id=patient.pk)
@@ -185,7 +186,7 @@ class SideEffectDetailView(APIView):
                    description="Acknowledge or resolve (any care-team member). Status only moves "
                                "forward; anything else is 400 on `status`.")
     def patch(self, request: Request, patient_id: int, report_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
         serializer = SideEffectStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,4 +1,4 @@
-"""Medication records a flag may be about (careteam.flags finds this module through the registry)."""
+"""Medication records a flag may be about (registered with flags.sources in apps.py)."""
 
 from django.urls import reverse
 

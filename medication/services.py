@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from careteam import audit, flags
+from careteam import audit
 from careteam.models import User
+from flags import services as flag_services
 from patients.models import Patient
 
 from .models import AdherenceObservation, MedicationOrder, SideEffectReport
@@ -275,7 +276,7 @@ def _flag_repeated_missed_doses(*, actor: User, patient: Patient,
             break
         run += 1
     if recent and recent[0][0] == observation.pk and run == threshold:
-        flags.flag_raise(
+        flag_services.flag_raise(
             actor=None, patient=patient, category="non_adherence", severity="routine",
             message=f"{threshold} missed doses in a row recorded for "
                     f"{observation.order.drug_name}.",
@@ -314,7 +315,7 @@ def side_effect_report(
                  object_id=report.pk, patient_id=patient.pk,
                  changes={"order": order.pk, "severity": report.severity, "status": report.status})
     # The psychiatrist must hear of it: a side-effect flag, in this same transaction.
-    flags.flag_raise(
+    flag_services.flag_raise(
         actor=actor, patient=patient, category="side_effect",
         severity="urgent" if report.severity == SideEffectReport.Severity.SEVERE else "routine",
         message=f"Side effect reported ({report.get_severity_display().lower()}): "

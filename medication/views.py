@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
 from careteam.viewutils import call_service, render_form
+from patients import access as patient_access
 
 from . import selectors, services
 from .forms import (
@@ -42,7 +43,7 @@ def _initial_order(request: HttpRequest) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def medication_page(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     current = list(selectors.current_orders(patient=patient))
     history = Paginator(selectors.orders(patient=patient), PAGE_SIZE).get_page(
         request.GET.get("history_page"))
@@ -72,7 +73,7 @@ def medication_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         order = call_service(form, services.medication_order_create, actor=request.user,
@@ -83,7 +84,7 @@ def order_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _order_for_edit(request: HttpRequest, patient_id: int, order_id: int):
-    patient = access.get_patient(request.user, patient_id, access.PRESCRIBE)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
@@ -123,7 +124,7 @@ def order_discontinue(request: HttpRequest, patient_id: int, order_id: int) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def adherence_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     orders = selectors.orders(patient=patient)
     form = AdherenceForm(request.POST or None, orders=orders,
                          initial=_initial_order(request))
@@ -138,7 +139,7 @@ def adherence_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def side_effect_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     orders = selectors.orders(patient=patient)
     form = SideEffectForm(request.POST or None, orders=orders,
                           initial=_initial_order(request))
@@ -155,7 +156,7 @@ def side_effect_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def side_effect_status(request: HttpRequest, patient_id: int, report_id: int) -> HttpResponse:
     """Acknowledge or resolve a report (the medication page posts here from its buttons)."""
-    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from careteam import access, audit
 from careteam.api_common import based_on_version
+from patients import access as patient_access
 
 from . import selectors, services
 from .serializers import (
@@ -46,13 +47,13 @@ class PatientDetailView(APIView):
     serializer_class = PatientSerializer
 
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_DEMOGRAPHICS)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_DEMOGRAPHICS)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
                      object_id=patient.pk, patient_id=patient.pk)
         return Response(PatientSerializer(patient).data)
 
     def patch(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.CHANGE_DEMOGRAPHICS)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.CHANGE_DEMOGRAPHICS)
         serializer = PatientSerializer(patient, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         patient = services.patient_update(actor=request.user, patient=patient,
@@ -64,14 +65,14 @@ class CareTeamView(APIView):
     serializer_class = CareTeamMemberSerializer
 
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CARE_TEAM)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CARE_TEAM)
         members = selectors.care_team(patient=patient)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careteam",
                      object_id=patient.pk, patient_id=patient.pk)
         return Response(CareTeamMemberSerializer(members, many=True).data)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
         serializer = CareTeamMemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -85,7 +86,7 @@ class CareTeamMemberView(APIView):
     serializer_class = CareTeamMemberSerializer
 
     def delete(self, request: Request, patient_id: int, member_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
         member = get_object_or_404(selectors.care_team(patient=patient), pk=member_id)
         services.care_team_remove(actor=request.user, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -102,14 +103,14 @@ class CarePlanView(APIView):
     serializer_class = CarePlanSerializer
 
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         plan = selectors.care_plan(patient=patient)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
                      object_id=plan.pk, patient_id=patient.pk)
         return _plan_response(plan)
 
     def patch(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         version = based_on_version(request)
         serializer = CarePlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -123,13 +124,13 @@ class GoalListView(APIView):
 
     @extend_schema(operation_id="patients_care_plan_goals_list", responses=GoalSerializer(many=True))
     def get(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         audit.record(actor=request.user, action=audit.Action.LIST, object_type="goal",
                      object_id="*", patient_id=patient.pk)
         return Response(GoalSerializer(selectors.goals(patient=patient), many=True).data)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         goal = services.goal_create(actor=request.user, patient=patient,
@@ -141,14 +142,14 @@ class GoalDetailView(APIView):
     serializer_class = GoalSerializer
 
     def get(self, request: Request, patient_id: int, goal_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
                      object_id=goal.pk, patient_id=patient.pk)
         return Response(GoalSerializer(goal).data, headers={"ETag": f'"{goal.version}"'})
 
     def patch(self, request: Request, patient_id: int, goal_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
         version = based_on_version(request)
         serializer = GoalSerializer(goal, data=request.data, partial=True)

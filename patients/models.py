@@ -5,6 +5,8 @@ from guardian.models import UserObjectPermissionBase
 
 from careteam.roles import CLINICAL_ROLES
 
+from .treatment import phq9_change_pct_sql, treatment_status_sql
+
 
 class Patient(models.Model):
     class Status(models.TextChoices):
@@ -166,3 +168,57 @@ class CarePlanRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.number} of care plan {self.care_plan_id}"
+
+
+class PatientSummary(models.Model):
+    """One row per patient (opened with the patient) with the figures the caseload registry sorts
+    and filters on, kept up to date by the services that record them (a measure, a contact, a
+    flag, a referral's follow-up date), so the registry is a plain join whatever the caseload's
+    size."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE,
+                                   primary_key=True, related_name="summary")
+    phq9_baseline = models.PositiveSmallIntegerField(null=True, blank=True)
+    phq9_baseline_on = models.DateField(null=True, blank=True)
+    phq9_latest = models.PositiveSmallIntegerField(null=True, blank=True)
+    phq9_latest_on = models.DateField(null=True, blank=True)
+    phq9_count = models.PositiveIntegerField(default=0)
+    gad7_baseline = models.PositiveSmallIntegerField(null=True, blank=True)
+    gad7_baseline_on = models.DateField(null=True, blank=True)
+    gad7_latest = models.PositiveSmallIntegerField(null=True, blank=True)
+    gad7_latest_on = models.DateField(null=True, blank=True)
+    gad7_count = models.PositiveIntegerField(default=0)
+    last_contact_at = models.DateTimeField(null=True, blank=True)
+    # Open flags (acknowledged or not) and the urgent ones among them: careteam.flags recounts
+    # them when a flag is raised or resolved.
+    open_flags = models.PositiveIntegerField(default=0)
+    urgent_flags = models.PositiveIntegerField(default=0)
+    # The follow-up dates of a component's open items (case management: open referrals'
+    # follow-ups), kept by that component: all of them (ISO dates, in order), to count the
+    # overdue ones of a row, and the earliest, to filter and sort on. Before today a follow-up
+    # is overdue, like the care plan's review date.
+    follow_up_dates = models.JSONField(default=list, blank=True)
+    follow_up_due_on = models.DateField(null=True, blank=True)
+    # The care plan's next review date (patients.services keeps it).
+    care_plan_review_on = models.DateField(null=True, blank=True)
+    # Derived by the database from the PHQ-9 columns above, so they never disagree with them.
+    treatment_status = models.GeneratedField(
+        expression=treatment_status_sql(), output_field=models.CharField(max_length=20),
+        db_persist=True)
+    phq9_change_pct = models.GeneratedField(
+        expression=phq9_change_pct_sql(), output_field=models.FloatField(), db_persist=True)
+    # Psychiatric review list: since when the patient is on it, and when it was last done.
+    review_since = models.DateField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        db_table = "careteam_patientsummary"  # kept from when it lived in careteam
+        indexes = [
+            models.Index(fields=["review_since"], name="summary_review_since"),
+            models.Index(fields=["phq9_baseline_on"], name="summary_phq9_baseline_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Summary of patient {self.patient_id}"

@@ -2,15 +2,15 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from careteam import access
 from careteam.models import User
+from patients import access as patient_access
 
 from .models import CarePlan, CarePlanRevision, CareTeamMember, Goal, Patient
 
 
 def patient_list(*, actor: User, search: str = "", mine_only: bool = False) -> QuerySet[Patient]:
     """Patients the actor may see, each with its care team loaded (fixed number of queries)."""
-    patients = access.team_patients(actor) if mine_only else access.visible_patients(actor)
+    patients = patient_access.team_patients(actor) if mine_only else patient_access.visible_patients(actor)
     if search:
         terms = Q()
         for word in search.split():

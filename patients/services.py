@@ -9,11 +9,12 @@ from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from careteam import audit, summary
+from careteam import audit
 from careteam.errors import StaleEdit
 from careteam.models import User
 from careteam.roles import TEAM_ROLE_PATIENT_PERMISSIONS, TEAM_ROLES_FOR_STAFF_ROLE, Role
 
+from . import summary
 from .models import CarePlan, CarePlanRevision, CareTeamMember, Goal, Patient
 
 PATIENT_FIELDS = ("first_name", "last_name", "date_of_birth", "record_number", "phone", "email",

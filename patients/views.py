@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
-from careteam import selectors as core_selectors
 from careteam.errors import StaleEdit
 from careteam.viewutils import call_service, form_data, render_form
+from patients import access as patient_access
 
 from . import selectors, services
 from .forms import CarePlanForm, CareTeamAddForm, GoalEditForm, GoalForm, PatientForm
@@ -45,31 +45,9 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.VIEW_DEMOGRAPHICS)
-    on_team = access.on_team(request.user, patient.pk)
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
-                 object_id=patient.pk, patient_id=patient.pk)
-    manage_team = access.can(request.user, "patients.manage_careteam")
-    context = {
-        "patient": patient,
-        "team": selectors.care_team(patient=patient),
-        "plan": selectors.care_plan(patient=patient) if on_team else None,
-        "open_flags": core_selectors.flags_for_patient(actor=request.user, patient_id=patient.pk,
-                                                       status="open") if on_team else None,
-        "on_team": on_team,
-        "manage_team": manage_team,
-        "team_form": CareTeamAddForm(staff_queryset=selectors.assignable_staff(patient=patient))
-        if manage_team else None,
-    }
-    return render(request, "patients/patient_detail.html", context)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.CHANGE_DEMOGRAPHICS)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.CHANGE_DEMOGRAPHICS)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
                      object_id=patient.pk, patient_id=patient.pk)
@@ -86,7 +64,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
     form = CareTeamAddForm(request.POST, staff_queryset=selectors.assignable_staff(patient=patient))
     if form.is_valid():
         member = call_service(form, services.care_team_add, actor=request.user, patient=patient,
@@ -101,7 +79,7 @@ def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.MANAGE_CARE_TEAM)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
     member = get_object_or_404(selectors.care_team(patient=patient), pk=member_id)
     services.care_team_remove(actor=request.user, member=member)
     messages.success(request, f"{member.user} left the care team.")
@@ -111,7 +89,7 @@ def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     plan = selectors.care_plan(patient=patient)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
@@ -136,7 +114,7 @@ def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     form = GoalForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         goal = call_service(form, services.goal_create, actor=request.user, patient=patient,
@@ -151,7 +129,7 @@ def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.EDIT_CARE_PLAN)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
@@ -176,7 +154,7 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET"])
 def care_plan_history(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplanhistory",
                  object_id=patient.pk, patient_id=patient.pk)
     revisions = Paginator(selectors.care_plan_revisions(patient=patient), 50).get_page(

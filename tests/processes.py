@@ -72,7 +72,9 @@ class RedisServer:
 class CeleryWorker:
     """One Celery worker process (solo pool) on its own queue, reading the test database."""
 
-    def __init__(self, *, broker_url: str, queue: str, logdir: Path, **env: str) -> None:
+    def __init__(self, *, broker_url: str, queue: str, logdir: Path, app: str = "careteam",
+                 **env: str) -> None:
+        self.app = app
         self.broker_url = broker_url
         self.queue = queue
         self.logdir = logdir
@@ -97,7 +99,7 @@ class CeleryWorker:
         self.starts += 1
         with open(self.log, "w") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "careteam", "worker", "--pool=solo",
+                [sys.executable, "-m", "celery", "-A", self.app, "worker", "--pool=solo",
                  "--queues", self.queue, "--hostname", f"{self.queue}-{self.starts}@%h",
                  "--without-mingle", "--without-gossip", "--loglevel=INFO"],
                 cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,

@@ -9,12 +9,13 @@ is looked at. A route missing here fails test_every_route_is_in_the_matrix.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from careteam.models import Notification
-from tests.careteam.factories import PASSWORD, delivered_flag
-from tests.careteam.matrix_caseload import MATRIX as CASELOAD_MATRIX
-from tests.careteam.matrix_metrics import MATRIX as METRICS_MATRIX
-from tests.careteam.matrix_timeline import MATRIX as TIMELINE_MATRIX
+from flags.models import Notification
+from tests.careteam.factories import PASSWORD
 from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
+from tests.flags.factories import delivered_flag
+from tests.insights.matrix_caseload import MATRIX as CASELOAD_MATRIX
+from tests.insights.matrix_metrics import MATRIX as METRICS_MATRIX
+from tests.insights.matrix_timeline import MATRIX as TIMELINE_MATRIX
 from tests.matrix import API_ANON, PAGE_ANON, PRINCIPALS, expect
 from tests.medication.matrix import MATRIX as MEDICATION_MATRIX
 from tests.therapy.matrix import MATRIX as THERAPY_MATRIX

@@ -11,9 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from careteam import access, audit
-from careteam.api_base import PatientRecordListView
+from careteam import audit
 from careteam.api_common import based_on_version
+from patients import access as patient_access
+from patients.api_base import PatientRecordListView
 from patients.models import Patient
 
 from . import selectors, services
@@ -45,7 +46,7 @@ class TherapyCourseListView(PatientRecordListView):
         return selectors.courses(patient=patient)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = TherapyCourseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k != "version"}
@@ -60,14 +61,14 @@ class TherapyCourseDetailView(APIView):
     serializer_class = TherapyCourseSerializer
 
     def get(self, request: Request, patient_id: int, course_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapycourse",
                      object_id=course.pk, patient_id=patient.pk)
         return _versioned(TherapyCourseSerializer(course).data, course.version)
 
     def patch(self, request: Request, patient_id: int, course_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
         version = based_on_version(request)
         serializer = TherapyCourseSerializer(data=request.data, partial=True)
@@ -93,7 +94,7 @@ class TherapySessionListView(PatientRecordListView):
         return selectors.sessions(patient=patient)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = TherapySessionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.therapy_session_create(actor=request.user, patient=patient,
@@ -109,7 +110,7 @@ class TherapySessionDetailView(APIView):
     serializer_class = TherapySessionSerializer
 
     def get(self, request: Request, patient_id: int, session_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapysession",
                      object_id=session.pk, patient_id=patient.pk)
@@ -117,7 +118,7 @@ class TherapySessionDetailView(APIView):
 
     @extend_schema(request=TherapySessionUpdateSerializer, responses=TherapySessionSerializer)
     def patch(self, request: Request, patient_id: int, session_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
         version = based_on_version(request)
         serializer = TherapySessionUpdateSerializer(data=request.data, partial=True)
@@ -142,7 +143,7 @@ class ProgressNoteListView(PatientRecordListView):
         return selectors.progress_notes(patient=patient)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = ProgressNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -155,7 +156,7 @@ class ProgressNoteDetailView(APIView):
     serializer_class = ProgressNoteSerializer
 
     def get(self, request: Request, patient_id: int, note_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         note = get_object_or_404(selectors.progress_notes(patient=patient), pk=note_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="progressnote",
                      object_id=note.pk, patient_id=patient.pk)
@@ -171,7 +172,7 @@ class PsychotherapyNoteListView(PatientRecordListView):
 
     serializer_class = PsychotherapyNoteSerializer
     object_type = "psychotherapynote"
-    read_action = access.RECORD_THERAPY
+    read_action = patient_access.RECORD_THERAPY
 
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.psychotherapy_notes(actor=self.request.user, patient=patient)
@@ -184,7 +185,7 @@ class PsychotherapyNoteListView(PatientRecordListView):
         return response
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = PsychotherapyNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = services.psychotherapy_note_create(actor=request.user, patient=patient,
@@ -196,7 +197,7 @@ class PsychotherapyNoteDetailView(APIView):
     serializer_class = PsychotherapyNoteSerializer
 
     def get(self, request: Request, patient_id: int, note_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         note = selectors.psychotherapy_note_open(actor=request.user, patient=patient,
                                                  note_id=note_id)
         return Response(PsychotherapyNoteSerializer(note).data)
@@ -226,7 +227,7 @@ class AssessmentListView(PatientRecordListView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request: Request, patient_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = AssessmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.assessment_record(actor=request.user, patient=patient,
@@ -238,7 +239,7 @@ class AssessmentDetailView(APIView):
     serializer_class = AssessmentSerializer
 
     def get(self, request: Request, patient_id: int, assessment_id: int) -> Response:
-        patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         assessment = get_object_or_404(selectors.assessments(patient=patient), pk=assessment_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="assessment",
                      object_id=assessment.pk, patient_id=patient.pk)

@@ -1,4 +1,4 @@
-"""Therapy records a flag may be about (careteam.flags finds this module through the registry)."""
+"""Therapy records a flag may be about (registered with flags.sources in apps.py)."""
 
 from django.urls import reverse
 

@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from careteam import audit, flags, summary
+from careteam import audit
 from careteam.errors import StaleEdit
-from careteam.models import Flag, User
+from careteam.models import User
+from flags import services as flag_services
+from flags.models import Flag
+from patients import summary
 from patients.models import Patient
 
 from . import scoring
@@ -306,7 +309,7 @@ def assessment_record(*, actor: User, patient: Patient, instrument: str, answers
     summary.measure_recorded(patient_id=patient.pk, instrument=instrument, total=result.total,
                              administered_on=administered_on)
     if assessment.self_harm_item_positive:
-        flags.flag_raise(
+        flag_services.flag_raise(
             actor=None, patient=patient, category=Flag.Category.SAFETY,
             severity=Flag.Severity.URGENT, source_type="assessment", source_id=assessment.pk,
             rule_key=f"phq9_item9:{assessment.pk}",
@@ -345,7 +348,7 @@ def _flag_missed_sessions(session: TherapySession) -> None:
         run = run.filter(starts_at__gt=last_attended.starts_at)
     first_missed = run.filter(attendance=TherapySession.Attendance.NO_SHOW).order_by(
         "starts_at", "id").first()
-    flags.flag_raise(
+    flag_services.flag_raise(
         actor=None, patient=session.patient, category=Flag.Category.MISSED_SESSIONS,
         severity=Flag.Severity.ROUTINE, source_type="therapysession", source_id=session.pk,
         rule_key=f"missed_sessions:{first_missed.pk}",
@@ -369,7 +372,7 @@ def _flag_no_improvement(patient: Patient, *, today: datetime.date | None = None
         return False
     if latest.total < 5 or latest.total <= baseline.total * (1 - NO_IMPROVEMENT_DROP):
         return False
-    flags.flag_raise(
+    flag_services.flag_raise(
         actor=None, patient=patient, category=Flag.Category.CLINICAL_CHANGE,
         severity=Flag.Severity.ROUTINE, source_type="assessment", source_id=latest.pk,
         rule_key=f"phq9_not_improving:{baseline.pk}",

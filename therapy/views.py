@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from careteam import access, audit
 from careteam.errors import StaleEdit
 from careteam.viewutils import call_service, form_data, render_form
+from patients import access as patient_access
 
 from . import scoring, selectors, services
 from .forms import (
@@ -39,7 +40,7 @@ def _page(request: HttpRequest, rows: QuerySet, param: str) -> Page:
 def therapy_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Courses, sessions ("session N of M"), progress notes and measures over time. Each list is
     paged on its own (``page``, ``notes_page``, ``measures_page``)."""
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     courses = list(selectors.courses(patient=patient))
     sessions = _page(request, selectors.sessions(patient=patient), "page")
     notes = _page(request, selectors.progress_notes(patient=patient), "notes_page")
@@ -67,7 +68,7 @@ def therapy_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapy_course_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     form = CourseForm(form_data(request), initial={"planned_sessions": 12,
                                                       "start_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -83,7 +84,7 @@ def therapy_course_create(request: HttpRequest, patient_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapy_course_edit(request: HttpRequest, patient_id: int, course_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapycourse",
@@ -112,7 +113,7 @@ def therapy_course_edit(request: HttpRequest, patient_id: int, course_id: int) -
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapy_session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     courses = list(selectors.courses(patient=patient))
     active = next((c for c in courses if c.status == c.Status.ACTIVE), None)
     initial = {
@@ -139,7 +140,7 @@ def therapy_session_create(request: HttpRequest, patient_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def therapy_session_edit(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """Edit a session, e.g. to record attendance and the alliance rating afterwards."""
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapysession",
@@ -169,7 +170,7 @@ def therapy_session_edit(request: HttpRequest, patient_id: int, session_id: int)
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapy_progress_note_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     recent = selectors.sessions(patient=patient)[:RECENT_SESSIONS_FOR_NOTES]
     form = ProgressNoteForm(form_data(request), sessions=recent,
                             initial={"session": request.GET.get("session")})
@@ -199,7 +200,7 @@ def _instrument(slug: str) -> str:
 def therapy_assessment_create(request: HttpRequest, patient_id: int,
                               instrument: str) -> HttpResponse:
     """The questionnaire item by item; any care-team member may record one."""
-    patient = access.get_patient(request.user, patient_id, access.RECORD_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     code = _instrument(instrument)
     form = AssessmentForm(form_data(request), instrument=code)
     if request.method == "POST" and form.is_valid():
@@ -219,7 +220,7 @@ def therapy_assessment_create(request: HttpRequest, patient_id: int,
 @require_http_methods(["GET"])
 def therapy_assessment_detail(request: HttpRequest, patient_id: int,
                               assessment_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     assessment = get_object_or_404(selectors.assessments(patient=patient), pk=assessment_id)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="assessment",
                  object_id=assessment.pk, patient_id=patient.pk)
@@ -235,7 +236,7 @@ def therapy_assessment_detail(request: HttpRequest, patient_id: int,
 @require_http_methods(["GET"])
 def therapy_psychotherapy_note_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The signed-in therapist's own psychotherapy notes on this patient; nobody else's."""
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     page = _page(request, selectors.psychotherapy_notes(actor=request.user, patient=patient),
                  "page")
     audit.record(actor=request.user, action=audit.Action.LIST, object_type="psychotherapynote",
@@ -249,7 +250,7 @@ def therapy_psychotherapy_note_list(request: HttpRequest, patient_id: int) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def therapy_psychotherapy_note_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access.get_patient(request.user, patient_id, access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     form = PsychotherapyNoteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         note = call_service(form, services.psychotherapy_note_create, actor=request.user,
@@ -267,7 +268,7 @@ def therapy_psychotherapy_note_create(request: HttpRequest, patient_id: int) -> 
 def therapy_psychotherapy_note_detail(request: HttpRequest, patient_id: int,
                                       note_id: int) -> HttpResponse:
     """One of the signed-in therapist's own notes; 404 for anybody else (audited either way)."""
-    patient = access.get_patient(request.user, patient_id, access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     note = selectors.psychotherapy_note_open(actor=request.user, patient=patient, note_id=note_id)
     return render(request, "therapy/psychotherapy_note_detail.html",
                   {"patient": patient, "note": note})

@@ -6,7 +6,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from careteam.models import AuditEvent
+from casemanagement.models import Referral
+from tests.insights.page_audit import shown
 from tests.casemanagement.factories import make_contact, make_need, make_referral, make_resource
 
 
@@ -44,9 +45,11 @@ def test_section_shows_needs_open_referrals_and_last_contact(world, page_client)
     assert '<tr class="overdue">' in section
     assert "video, left message (Theo Rivera)" in section
     assert reverse("casemanagement_patient", args=[world.patient.pk]) in section
-    assert AuditEvent.objects.filter(actor=world.therapist, action="view",
-                                     object_type="casemanagement",
-                                     patient_id=world.patient.pk).exists()
+    # One audit row for the page, naming the open referrals it showed.
+    assert shown(actor=world.therapist, patient=world.patient, kind="referral") == {
+        str(pk) for pk in Referral.objects.filter(
+            patient=world.patient, resource__name__in=["Benefits Line", "Job Club"])
+        .values_list("pk", flat=True)}
 
 
 def test_admin_sees_demographics_but_no_case_management(world, page_client):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from careteam.models import Flag
+from flags.models import Flag
 from tests.careteam.factories import PASSWORD
 from therapy import services as therapy_services
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.test import override_settings
 
-from careteam.models import Flag, Notification
+from flags.models import Flag, Notification
 from tests.medication.factories import make_adherence, make_order, make_side_effect
 
 

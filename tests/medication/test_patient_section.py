@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careteam.models import AuditEvent
+from tests.insights.page_audit import shown
 from medication import services
 from tests.medication.factories import make_order, make_side_effect
 
@@ -54,12 +55,11 @@ def test_patient_page_shows_current_medication_changes_and_open_side_effects(wor
     # open side effects only
     assert "Tremor in the hands" in section and "Vivid dreams" not in section
     assert reverse("medication_page", args=[world.patient.pk]) in section
-    # what the section showed is audited
-    shown = set(AuditEvent.objects.filter(actor=world.case_manager, object_type="medicationorder",
-                                          action="view").values_list("object_id", flat=True))
-    assert shown == {str(first.pk), str(current.pk), str(stopped.pk)}
-    assert AuditEvent.objects.filter(actor=world.case_manager, object_type="sideeffectreport",
-                                     object_id=str(open_report.pk)).exists()
+    # what the section showed is audited (in the page's one audit row)
+    orders = shown(actor=world.case_manager, patient=world.patient, kind="medicationorder")
+    assert orders == {str(first.pk), str(current.pk), str(stopped.pk)}
+    assert str(open_report.pk) in shown(actor=world.case_manager, patient=world.patient,
+                                        kind="sideeffectreport")
 
 
 def test_admin_sees_no_medication_on_the_patient_page(world, page_client):

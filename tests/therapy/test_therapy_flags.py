@@ -1,4 +1,4 @@
-"""Flags therapy raises by itself, through the coordination layer (careteam.flags): a PHQ-9
+"""Flags therapy raises by itself, through the flags layer (flags.services): a PHQ-9
 item 9 above 0, two no-shows in a row, no 50% PHQ-9 improvement 10 weeks after the baseline."""
 
 import datetime
@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from careteam import flags
-from careteam.models import Flag, Notification
+from flags import services as flags
+from flags.models import Flag, Notification
 from tests.therapy.factories import make_assessment, make_session
 from therapy import services
 from therapy.services import therapy_session_update

@@ -1,36 +1,8 @@
-"""The therapy section of the patient page (patients/patient_detail.html), and small filters.
-
-Rendered only for members of the patient's care team: course progress, recent sessions and the
-latest PHQ-9 / GAD-7. Psychotherapy notes never appear here.
-"""
+"""Filters for therapy's templates (formatting only: no queries, no access decisions)."""
 
 from django import template
 
-from careteam import access, audit
-from patients.models import Patient
-from therapy import selectors
-
 register = template.Library()
-
-RECENT_SESSIONS = 5
-RECENT_COURSES = 3
-
-
-@register.inclusion_tag("therapy/_patient_section.html", takes_context=True)
-def therapy_section(context: template.Context, patient: Patient) -> dict:
-    request = context["request"]
-    if not access.on_team(request.user, patient.pk):
-        return {"show": False}
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapysummary",
-                 object_id=patient.pk, patient_id=patient.pk)
-    return {
-        "show": True,
-        "patient": patient,
-        "request": request,
-        "courses": list(selectors.courses(patient=patient)[:RECENT_COURSES]),
-        "sessions": list(selectors.sessions(patient=patient)[:RECENT_SESSIONS]),
-        "trends": selectors.measure_trends(patient=patient),
-    }
 
 
 @register.filter

@@ -1,0 +1,42 @@
+from rest_framework import serializers
+
+from .models import Flag, FlagAcknowledgement, Notification
+
+
+class FlagAcknowledgementSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = FlagAcknowledgement
+        fields = ["user", "username", "at"]
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    acknowledgements = FlagAcknowledgementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Flag
+        fields = ["id", "patient", "category", "severity", "message", "status", "raised_by",
+                  "created_at", "source_type", "source_id", "acknowledgements", "acted_on_at",
+                  "escalated_at", "resolved_at", "resolved_by", "resolution_note"]
+        read_only_fields = [f for f in fields if f not in ("category", "severity", "message",
+                                                         "source_type", "source_id")]
+
+
+class FlagResolveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+    category = serializers.CharField(source="flag.category", read_only=True)
+    severity = serializers.CharField(source="flag.severity", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "flag", "patient", "action_required", "read", "created", "event",
+                  "category", "severity"]
+
+    def get_read(self, obj: Notification) -> bool:
+        return obj.read_at is not None

@@ -1,0 +1,37 @@
+"""Base views for the component apps' APIs. (Kept apart from api_common, which DRF imports
+while it is still setting itself up.)"""
+
+from typing import Any
+
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+
+from careteam import audit
+
+from . import access
+
+
+class PatientRecordListView(ListAPIView):
+    """A paginated list of one patient's records of one kind: access first (``read_action``),
+    then every row on the page is audited as read. Subclasses give ``rows(patient)``, or build
+    the records in their own ``get`` and answer with ``list_records``."""
+
+    object_type = ""
+    read_action = access.VIEW_CLINICAL
+
+    def rows(self, patient: Any) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self) -> Any:
+        patient = access.get_patient(self.request.user, self.kwargs["patient_id"],
+                                     self.read_action)
+        return self.rows(patient)
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return self.list_records(request, self.get_queryset())
+
+    def list_records(self, request: Any, records: Any) -> Response:
+        page = self.paginate_queryset(records)
+        audit.record_reads(actor=request.user, action=audit.Action.LIST,
+                           object_type=self.object_type, objects=page, patient_attr="patient_id")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

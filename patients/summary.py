@@ -1,0 +1,103 @@
+"""The per-patient summary behind the caseload registry and the psychiatric review list.
+
+Component services call these functions inside their own transaction when they record something
+the registry shows (a PHQ-9/GAD-7, a contact, a flag raised or resolved, a follow-up date); the
+review list is entered when a flag for psychiatric review (category "clinical_change") is raised
+and left when a psychiatrist marks the review done. The treatment status and the PHQ-9 change
+are generated columns (patients.treatment). Ids, dates and scores only.
+"""
+
+import datetime
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from careteam import audit
+from careteam.models import User
+
+from .models import PatientSummary
+
+INSTRUMENT_FIELDS = {"PHQ9": "phq9", "GAD7": "gad7"}
+
+
+def locked_row(patient_id: int) -> PatientSummary:
+    """The patient's summary row, locked for this transaction (made if missing)."""
+    row, _ = PatientSummary.objects.select_for_update().get_or_create(patient_id=patient_id)
+    return row
+
+
+def measure_recorded(*, patient_id: int, instrument: str, total: int,
+                     administered_on: datetime.date) -> None:
+    """A PHQ-9 or GAD-7 was recorded: keep the baseline (earliest) and latest up to date."""
+    prefix = INSTRUMENT_FIELDS[instrument]
+    row = locked_row(patient_id)
+    baseline_on = getattr(row, f"{prefix}_baseline_on")
+    latest_on = getattr(row, f"{prefix}_latest_on")
+    if baseline_on is None or administered_on < baseline_on:
+        setattr(row, f"{prefix}_baseline", total)
+        setattr(row, f"{prefix}_baseline_on", administered_on)
+    if latest_on is None or administered_on >= latest_on:
+        setattr(row, f"{prefix}_latest", total)
+        setattr(row, f"{prefix}_latest_on", administered_on)
+    setattr(row, f"{prefix}_count", getattr(row, f"{prefix}_count") + 1)
+    row.save()
+
+
+def patient_opened(*, patient_id: int) -> None:
+    """A new patient: their (empty) summary row, so the registry can join it."""
+    PatientSummary.objects.get_or_create(patient_id=patient_id)
+
+
+def follow_up_fields(dates: list[datetime.date]) -> dict:
+    """PatientSummary's follow_up_dates (ISO, in order) and follow_up_due_on (the earliest)."""
+    ordered = sorted(dates)
+    return {"follow_up_dates": [day.isoformat() for day in ordered],
+            "follow_up_due_on": ordered[0] if ordered else None}
+
+
+def follow_ups_set(*, patient_id: int, dates: list[datetime.date]) -> None:
+    """The follow-up dates of a component's open items for the patient (none left: [])."""
+    locked_row(patient_id)
+    PatientSummary.objects.filter(patient_id=patient_id).update(**follow_up_fields(dates))
+
+
+def care_plan_review_set(*, patient_id: int, on: datetime.date | None) -> None:
+    """The care plan's next review date changed."""
+    locked_row(patient_id)
+    PatientSummary.objects.filter(patient_id=patient_id).update(care_plan_review_on=on)
+
+
+def contact_recorded(*, patient_id: int, at: datetime.datetime) -> None:
+    """Any contact with the patient (an attended session, a logged contact)."""
+    PatientSummary.objects.get_or_create(patient_id=patient_id)
+    PatientSummary.objects.filter(
+        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at), patient_id=patient_id
+    ).update(last_contact_at=at)
+
+
+def review_enter(*, patient_id: int, on: datetime.date | None = None) -> None:
+    """Put the patient on the psychiatric review list (no-op if already waiting on it)."""
+    row = locked_row(patient_id)
+    waiting = row.review_since is not None and (
+        row.reviewed_at is None or timezone.localdate(row.reviewed_at) < row.review_since)
+    if not waiting:
+        # A new entry starts a new wait: the previous review stays in the audit trail.
+        row.review_since = on or timezone.localdate()
+        row.reviewed_at = row.reviewed_by = None
+        row.save(update_fields=["review_since", "reviewed_at", "reviewed_by"])
+
+
+def review_mark_done(*, actor: User, patient_id: int) -> PatientSummary:
+    row = locked_row(patient_id)
+    row.reviewed_at = timezone.now()
+    row.reviewed_by = actor
+    row.save(update_fields=["reviewed_at", "reviewed_by"])
+    audit.record(actor=actor, action=audit.Action.UPDATE, object_type="psychiatricreview",
+                 object_id=patient_id, patient_id=patient_id, changes={"reviewed": True})
+    return row
+
+
+def awaiting_review() -> Q:
+    """Filter (on PatientSummary) for patients on the review list and not yet reviewed."""
+    return Q(review_since__isnull=False) & (
+        Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lt=F("review_since")))
