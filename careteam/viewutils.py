@@ -8,11 +8,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .errors import StaleEdit
+
+STALE_EDIT = "stale_edit"  # the form attribute holding a refused stale edit's message
+
 
 def call_service(form: forms.Form, service: Callable[..., Any], **kwargs: Any) -> Any | None:
-    """Run a service; put its field errors on the form. Returns None when it refused."""
+    """Run a service; put its field errors on the form, or the message of a refused stale edit
+    (render_form answers 409 with it). Returns None when it refused."""
     try:
         return service(**kwargs)
+    except StaleEdit as exc:
+        setattr(form, STALE_EDIT, exc.message)
+        return None
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():
@@ -28,10 +36,10 @@ def form_data(request: Any) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def render_form(request: HttpRequest, template: str, context: dict, *,
-                conflict: str | None = None) -> HttpResponse:
-    """A form page: 409 after a stale edit (``conflict`` says why), 400 when the submitted input
-    was refused, else 200."""
+def render_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A form page: 409 after a stale edit (``conflict`` in the page says why), 400 when the
+    submitted input was refused, else 200. The one place a page turns a stale edit into 409."""
+    conflict = getattr(context["form"], STALE_EDIT, None)
     if conflict:
         return render(request, template, {**context, "conflict": conflict}, status=409)
     code = 400 if request.method == "POST" and context["form"].errors else 200

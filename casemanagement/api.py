@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from careteam import access, audit
 from careteam.api_common import based_on_version
+from careteam.roles import Perm
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
 from patients.models import Patient
@@ -129,7 +130,7 @@ class FollowUpListView(ListAPIView):
     serializer_class = ReferralSerializer
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        access.require(request.user, "casemanagement.manage_referrals")
+        access.require(request.user, Perm.MANAGE_REFERRALS)
         page = self.paginate_queryset(selectors.overdue_referrals(actor=request.user)
                                       .prefetch_related(selectors.HISTORY))
         audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="referral",
@@ -162,7 +163,7 @@ class ResourceListView(ListAPIView):
         return selectors.resources(actor=self.request.user, **_resource_filters(self.request))
 
     def post(self, request: Request) -> Response:
-        access.require(request.user, selectors.MANAGE_RESOURCES)
+        access.require(request.user, Perm.MANAGE_RESOURCES)
         serializer = ResourceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         resource = services.resource_create(actor=request.user, **serializer.validated_data)
@@ -183,7 +184,7 @@ class ResourceDetailView(APIView):
         return Response(ResourceSerializer(resource).data, headers={"ETag": f'"{resource.version}"'})
 
     def patch(self, request: Request, resource_id: int) -> Response:
-        access.require(request.user, selectors.MANAGE_RESOURCES)
+        access.require(request.user, Perm.MANAGE_RESOURCES)
         resource = self._get(request, resource_id)
         version = based_on_version(request)
         serializer = ResourceSerializer(resource, data=request.data, partial=True)
@@ -210,7 +211,7 @@ class ResourceImportListView(ListAPIView):
         responses={201: ResourceImportSerializer},
     )
     def post(self, request: Request) -> Response:
-        access.require(request.user, selectors.MANAGE_RESOURCES)
+        access.require(request.user, Perm.MANAGE_RESOURCES)
         serializer = ResourceImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = services.resource_import_start(actor=request.user, **serializer.upload())

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from careteam import access
 from careteam.models import User
+from careteam.roles import Perm
 from patients import access as patient_access
 from patients.models import Patient
 
@@ -24,8 +25,6 @@ from .models import (
     ReferralStatusChange,
     ResourceImport,
 )
-
-MANAGE_RESOURCES = "casemanagement.manage_resources"
 
 PRIORITY_RANK = Case(
     When(priority="urgent", then=Value(0)), When(priority="high", then=Value(1)),
@@ -105,15 +104,11 @@ def overdue_referrals(*, actor: User, today: datetime.date | None = None) -> Que
 # --- the resource directory ---------------------------------------------------------------------
 
 
-def can_see_resources(user: User) -> bool:
-    return access.is_clinician(user) or access.can(user, MANAGE_RESOURCES)
-
-
 def resources(*, actor: User, search: str = "", category: str = "",
               active: bool | None = None) -> QuerySet[CommunityResource]:
     """The directory, for clinicians and those who manage it; text search on name, description
     and address (every word must match somewhere)."""
-    if not can_see_resources(actor):
+    if not access.can_see_resources(actor):
         raise PermissionDenied("Your role may not see the resource directory.")
     rows = CommunityResource.objects.all()
     for word in search.split():
@@ -132,7 +127,7 @@ def referable_resources() -> QuerySet[CommunityResource]:
 
 
 def resource_imports(*, actor: User) -> QuerySet[ResourceImport]:
-    access.require(actor, MANAGE_RESOURCES)
+    access.require(actor, Perm.MANAGE_RESOURCES)
     return (ResourceImport.objects.select_related("uploaded_by").defer("content")
             .order_by("-uploaded_at", "-id"))
 

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careteam import audit
-from careteam.errors import StaleEdit
 from careteam.models import User
+from careteam.versioning import versioned_update
 from patients import summary
 from patients.models import Patient
 
@@ -184,46 +184,22 @@ def resource_create(*, actor: User, **fields: Any) -> CommunityResource:
 def resource_update(*, actor: User, resource: CommunityResource, version: int,
                     **fields: Any) -> CommunityResource:
     """Edit a directory entry. ``version`` is the version the edit is based on: if a colleague
-    (or an import) saved in between, nothing is written and StaleEdit says so."""
-    fields = _clean_resource_fields(fields)
-    with transaction.atomic():
-        resource = CommunityResource.objects.select_for_update().get(pk=resource.pk)
-        stale = None
-        if version != resource.version:
-            audit.record(actor=actor, action=audit.Action.CONFLICT, object_type="resource",
-                         object_id=resource.pk,
-                         changes={"based_on": version, "current": resource.version})
-            stale = StaleEdit(
-                current_version=resource.version,
-                message=(f"This resource was changed since you opened it (you edited version "
-                         f"{version}, it is now version {resource.version}). Your changes were "
-                         "not saved: reload, review the current entry and make your change again."),
-            )
-        else:
-            before = {name: getattr(resource, name) for name in RESOURCE_FIELDS}
-            for name, value in fields.items():
-                setattr(resource, name, value)
-            errors = _resource_errors(resource)
-            if "external_id" not in errors and _external_id_taken(resource):
-                errors["external_id"] = ["Another resource already has this external id."]
-            if errors:
-                raise ValidationError(errors)
-            changed = [name for name in RESOURCE_FIELDS if getattr(resource, name) != before[name]]
-            if changed:
-                resource.version += 1
-                resource.updated_at = timezone.now()
-                resource.updated_by = actor
-                _save_resource(resource, update_fields=[*changed, "version", "updated_at",
-                                                        "updated_by"])
-                after = {name: getattr(resource, name) for name in RESOURCE_FIELDS}
-                audit.record(actor=actor, action=audit.Action.UPDATE, object_type="resource",
-                             object_id=resource.pk,
-                             changes=audit.field_changes(before, after,
-                                                         values=("category", "is_active")))
-    # Raised after the transaction so that the audit row of the refused edit is kept.
-    if stale is not None:
-        raise stale
-    return resource
+    (or an import) saved in between, nothing is written and StaleEdit says so
+    (careteam.versioning)."""
+
+    def validate(resource: CommunityResource) -> dict[str, list[str]]:
+        errors = _resource_errors(resource)
+        if "external_id" not in errors and _external_id_taken(resource):
+            errors["external_id"] = ["Another resource already has this external id."]
+        return errors
+
+    return versioned_update(
+        actor=actor, version=version, fields=_clean_resource_fields(fields),
+        allowed=RESOURCE_FIELDS, kind="resource", noun="resource", patient_id=None,
+        lock=lambda: CommunityResource.objects.select_for_update().get(pk=resource.pk),
+        validate=validate, stamp_user=True, audited_values=("category", "is_active"),
+        save=lambda resource, update_fields: _save_resource(resource,
+                                                            update_fields=update_fields))
 
 
 # --- CSV import of the directory ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
-from careteam.errors import StaleEdit
+from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
 from patients.models import Patient
@@ -40,7 +40,7 @@ def _status_form(referral: Referral, data=None) -> ReferralStatusForm:
 def patient_case_management(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Needs (current and history), referrals with their history, and the contact log."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
-    manage = access.can(request.user, "casemanagement.manage_referrals")
+    manage = access.can(request.user, Perm.MANAGE_REFERRALS)
     current = list(selectors.current_needs(patient=patient))
     needs = Paginator(selectors.needs(patient=patient), PAGE_SIZE).get_page(
         request.GET.get("needs_page"))
@@ -120,7 +120,7 @@ def referral_detail(request: HttpRequest, patient_id: int, referral_id: int) -> 
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
                  object_id=referral.pk, patient_id=patient.pk)
-    manage = access.can(request.user, "casemanagement.manage_referrals")
+    manage = access.can(request.user, Perm.MANAGE_REFERRALS)
     form = _status_form(referral) if manage and services.NEXT_STATUSES[referral.status] else None
     return _referral_page(request, patient, referral, form)
 
@@ -146,7 +146,7 @@ def referral_status(request: HttpRequest, patient_id: int, referral_id: int) -> 
 @require_http_methods(["GET"])
 def follow_ups(request: HttpRequest) -> HttpResponse:
     """The caller's overdue referral follow-ups across their caseload (case managers)."""
-    access.require(request.user, "casemanagement.manage_referrals")
+    access.require(request.user, Perm.MANAGE_REFERRALS)
     page = Paginator(selectors.overdue_referrals(actor=request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="referral",
@@ -167,7 +167,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(),
-               "manage": access.can(request.user, selectors.MANAGE_RESOURCES)}
+               "manage": access.can(request.user, Perm.MANAGE_RESOURCES)}
     if request.htmx:
         return render(request, "casemanagement/_resource_rows.html", context)
     return render(request, "casemanagement/resource_list.html", context, status=200 if valid else 400)
@@ -178,13 +178,13 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
     return render(request, "casemanagement/resource_detail.html", {
-        "resource": resource, "manage": access.can(request.user, selectors.MANAGE_RESOURCES)})
+        "resource": resource, "manage": access.can(request.user, Perm.MANAGE_RESOURCES)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, selectors.MANAGE_RESOURCES)
+    access.require(request.user, Perm.MANAGE_RESOURCES)
     form = ResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         resource = call_service(form, services.resource_create, actor=request.user,
@@ -199,26 +199,19 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
-    access.require(request.user, selectors.MANAGE_RESOURCES)
+    access.require(request.user, Perm.MANAGE_RESOURCES)
     resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
     form = ResourceEditForm(request.POST or None, instance=resource,
                             initial={"version": resource.version})
-    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            done = call_service(form, services.resource_update, actor=request.user,
-                                resource=resource, version=form.cleaned_data["version"], **fields)
-        except StaleEdit as exc:
-            conflict = exc.message
-        else:
-            if done is not None:
-                messages.success(request, f"{done} saved.")
-                return redirect("casemanagement_resource_detail", resource_id=resource.pk)
-    context = {"form": form, "resource": resource, "conflict": conflict}
-    if conflict:
-        return render(request, "casemanagement/resource_form.html", context, status=409)
-    return render_form(request, "casemanagement/resource_form.html", context)
+        done = call_service(form, services.resource_update, actor=request.user,
+                            resource=resource, version=form.cleaned_data["version"], **fields)
+        if done is not None:
+            messages.success(request, f"{done} saved.")
+            return redirect("casemanagement_resource_detail", resource_id=resource.pk)
+    return render_form(request, "casemanagement/resource_form.html",
+                       {"form": form, "resource": resource})
 
 
 # --- directory imports --------------------------------------------------------------------------
@@ -228,7 +221,7 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resource_imports(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of the directory (checked before anything is queued); the latest imports."""
-    access.require(request.user, selectors.MANAGE_RESOURCES)
+    access.require(request.user, Perm.MANAGE_RESOURCES)
     form = ResourceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -248,7 +241,7 @@ def resource_imports(request: HttpRequest) -> HttpResponse:
 def resource_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     """The progress bar (htmx polls the partial every second until the job is done) and then
     the report."""
-    access.require(request.user, selectors.MANAGE_RESOURCES)
+    access.require(request.user, Perm.MANAGE_RESOURCES)
     job = get_object_or_404(selectors.resource_imports(actor=request.user), pk=import_id)
     if request.htmx:
         return render(request, "casemanagement/_import_progress.html", {"job": job})

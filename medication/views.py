@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
+from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
 
@@ -65,7 +66,7 @@ def medication_page(request: HttpRequest, patient_id: int) -> HttpResponse:
         "history": history,
         "adherence": adherence,
         "side_effects": side_effects,
-        "can_prescribe": access.can(request.user, "medication.prescribe"),
+        "can_prescribe": access.can(request.user, Perm.PRESCRIBE),
         "status_form": SideEffectStatusForm(),
     })
 

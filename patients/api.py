@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from careteam import access, audit
 from careteam.api_common import based_on_version
+from careteam.roles import Perm
 from patients import access as patient_access
 
 from . import selectors, services
@@ -36,7 +37,7 @@ class PatientListView(ListAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def post(self, request: Request) -> Response:
-        access.require(request.user, "patients.add_patient")
+        access.require(request.user, Perm.ADD_PATIENT)
         serializer = PatientSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         patient = services.patient_register(actor=request.user, **serializer.validated_data)

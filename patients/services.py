@@ -10,9 +10,9 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from careteam import audit
-from careteam.errors import StaleEdit
 from careteam.models import User
 from careteam.roles import TEAM_ROLE_PATIENT_PERMISSIONS, TEAM_ROLES_FOR_STAFF_ROLE, Role
+from careteam.versioning import versioned_update
 
 from . import summary
 from .models import CarePlan, CarePlanRevision, CareTeamMember, Goal, Patient
@@ -154,58 +154,29 @@ def _revision_add(*, plan: CarePlan, actor: User, summary: str) -> CarePlanRevis
     )
 
 
-def _stale(*, actor: User, kind: str, obj: Any, patient_id: int, based_on: int) -> StaleEdit:
-    who = obj.updated_by if kind == "careplan" else None
-    by = f" by {who}" if who else ""
-    audit.record(actor=actor, action=audit.Action.CONFLICT, object_type=kind, object_id=obj.pk,
-                 patient_id=patient_id, changes={"based_on": based_on, "current": obj.version})
-    noun = "care plan" if kind == "careplan" else "goal"
-    return StaleEdit(
-        current_version=obj.version,
-        message=(
-            f"This {noun} was changed{by} since you opened it (you edited version {based_on}, "
-            f"it is now version {obj.version}). Your changes were not saved: reload, review "
-            "the current version and make your change again."
-        ),
-    )
+def _full_clean(obj: Any) -> dict[str, list[str]]:
+    obj.full_clean()  # raises ValidationError with the field messages
+    return {}
 
 
 def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: Any) -> CarePlan:
     """Edit the plan's own fields. ``version`` is the version the edit was based on: if a
-    colleague saved in between, nothing is written and StaleEdit says so."""
-    with transaction.atomic():
-        plan = CarePlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(
-            patient=patient
-        )
-        if version != plan.version:
-            stale = _stale(actor=actor, kind="careplan", obj=plan, patient_id=patient.pk,
-                           based_on=version)
-        else:
-            stale = None
-            before = {name: getattr(plan, name) for name in CARE_PLAN_FIELDS}
-            for name, value in fields.items():
-                if name not in CARE_PLAN_FIELDS:
-                    raise ValueError(f"not a care-plan field: {name}")
-                setattr(plan, name, value)
-            plan.full_clean()
-            changed = [name for name in CARE_PLAN_FIELDS if getattr(plan, name) != before[name]]
-            if changed:
-                plan.version += 1
-                plan.updated_by = actor
-                plan.updated_at = timezone.now()
-                plan.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
-                if "next_review_date" in changed:
-                    summary.care_plan_review_set(patient_id=patient.pk,
-                                                 on=plan.next_review_date)
-                _revision_add(plan=plan, actor=actor,
-                              summary="Edited " + ", ".join(n.replace("_", " ") for n in changed))
-                audit.record(actor=actor, action=audit.Action.UPDATE, object_type="careplan",
-                             object_id=plan.pk, patient_id=patient.pk,
-                             changes={"fields": changed, "version": plan.version})
-    # Raised after the transaction so the audit row of the refused edit is kept.
-    if stale is not None:
-        raise stale
-    return plan
+    colleague saved in between, nothing is written and StaleEdit says so (careteam.versioning)."""
+
+    def after_change(plan: CarePlan, changed: list[str]) -> None:
+        if "next_review_date" in changed:
+            summary.care_plan_review_set(patient_id=patient.pk, on=plan.next_review_date)
+        _revision_add(plan=plan, actor=actor,
+                      summary="Edited " + ", ".join(n.replace("_", " ") for n in changed))
+
+    return versioned_update(
+        actor=actor, version=version, fields=fields, allowed=CARE_PLAN_FIELDS, kind="careplan",
+        noun="care plan", patient_id=patient.pk, validate=_full_clean, stamp_user=True,
+        lock=lambda: CarePlan.objects.select_for_update(of=("self",)).select_related(
+            "updated_by").get(patient=patient),
+        audit_changes=lambda _before, _after, changed, plan: {"fields": changed,
+                                                              "version": plan.version},
+        after_change=after_change)
 
 
 @transaction.atomic
@@ -221,30 +192,12 @@ def goal_create(*, actor: User, patient: Patient, **fields: Any) -> Goal:
 
 
 def goal_update(*, actor: User, goal: Goal, version: int, **fields: Any) -> Goal:
-    with transaction.atomic():
-        plan = CarePlan.objects.select_for_update().get(pk=goal.care_plan_id)
-        goal = Goal.objects.select_for_update().get(pk=goal.pk)
-        if version != goal.version:
-            stale = _stale(actor=actor, kind="goal", obj=goal, patient_id=plan.patient_id,
-                           based_on=version)
-        else:
-            stale = None
-            before = {name: getattr(goal, name) for name in GOAL_FIELDS}
-            for name, value in fields.items():
-                if name not in GOAL_FIELDS:
-                    raise ValueError(f"not a goal field: {name}")
-                setattr(goal, name, value)
-            goal.full_clean()
-            changed = [name for name in GOAL_FIELDS if getattr(goal, name) != before[name]]
-            if changed:
-                goal.version += 1
-                goal.updated_at = timezone.now()
-                goal.save(update_fields=[*changed, "version", "updated_at"])
-                _revision_add(plan=plan, actor=actor, summary=f"Edited goal {goal.pk}")
-                after = {name: getattr(goal, name) for name in GOAL_FIELDS}
-                audit.record(actor=actor, action=audit.Action.UPDATE, object_type="goal",
-                             object_id=goal.pk, patient_id=plan.patient_id,
-                             changes=audit.field_changes(before, after, values=("status",)))
-    if stale is not None:
-        raise stale
-    return goal
+    """Edit a goal, based on ``version`` (careteam.versioning); the plan gets a revision."""
+    # The plan is locked with the goal: its revisions are numbered one at a time.
+    return versioned_update(
+        actor=actor, version=version, fields=fields, allowed=GOAL_FIELDS, kind="goal",
+        noun="goal", patient_id=lambda goal: goal.care_plan.patient_id, validate=_full_clean,
+        lock=lambda: Goal.objects.select_for_update().select_related("care_plan").get(pk=goal.pk),
+        audited_values=("status",),
+        after_change=lambda goal, _changed: _revision_add(
+            plan=goal.care_plan, actor=actor, summary=f"Edited goal {goal.pk}"))

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
-from careteam.errors import StaleEdit
+from careteam.roles import Perm
 from careteam.viewutils import call_service, form_data, render_form
 from patients import access as patient_access
 
@@ -23,8 +23,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="patient",
                        objects=page.object_list)
     context = {"page": page, "search": search,
-               "all_patients": access.can(request.user, "patients.view_all_demographics"),
-               "can_register": access.can(request.user, "patients.add_patient")}
+               "all_patients": access.can(request.user, Perm.VIEW_ALL_DEMOGRAPHICS),
+               "can_register": access.can(request.user, Perm.ADD_PATIENT)}
     if request.htmx:
         return render(request, "patients/_patient_rows.html", context)
     return render(request, "patients/patient_list.html", context)
@@ -33,7 +33,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, "patients.add_patient")
+    access.require(request.user, Perm.ADD_PATIENT)
     form = PatientForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         patient = call_service(form, services.patient_register, actor=request.user,
@@ -95,20 +95,15 @@ def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
                      object_id=plan.pk, patient_id=patient.pk)
     form = CarePlanForm(form_data(request), instance=plan, initial={"version": plan.version})
-    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            done = call_service(form, services.care_plan_update, actor=request.user,
-                                patient=patient, version=form.cleaned_data["version"], **fields)
-        except StaleEdit as exc:
-            conflict = exc.message
-        else:
-            if done is not None:
-                messages.success(request, "Care plan saved.")
-                return redirect("patient_detail", patient_id=patient.pk)
+        done = call_service(form, services.care_plan_update, actor=request.user,
+                            patient=patient, version=form.cleaned_data["version"], **fields)
+        if done is not None:
+            messages.success(request, "Care plan saved.")
+            return redirect("patient_detail", patient_id=patient.pk)
     context = {"form": form, "patient": patient, "current": selectors.care_plan(patient=patient)}
-    return render_form(request, "patients/care_plan_form.html", context, conflict=conflict)
+    return render_form(request, "patients/care_plan_form.html", context)
 
 
 @login_required
@@ -135,20 +130,15 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
                      object_id=goal.pk, patient_id=patient.pk)
     form = GoalEditForm(form_data(request), instance=goal, initial={"version": goal.version})
-    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            done = call_service(form, services.goal_update, actor=request.user, goal=goal,
-                                version=form.cleaned_data["version"], **fields)
-        except StaleEdit as exc:
-            conflict = exc.message
-        else:
-            if done is not None:
-                messages.success(request, "Goal saved.")
-                return redirect("patient_detail", patient_id=patient.pk)
+        done = call_service(form, services.goal_update, actor=request.user, goal=goal,
+                            version=form.cleaned_data["version"], **fields)
+        if done is not None:
+            messages.success(request, "Goal saved.")
+            return redirect("patient_detail", patient_id=patient.pk)
     context = {"form": form, "patient": patient, "goal": goal}
-    return render_form(request, "patients/goal_form.html", context, conflict=conflict)
+    return render_form(request, "patients/goal_form.html", context)
 
 
 @login_required

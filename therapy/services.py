@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from careteam import audit
-from careteam.errors import StaleEdit
 from careteam.models import User
+from careteam.versioning import versioned_update
 from flags import services as flag_services
 from flags.models import Flag
 from patients import summary
@@ -87,54 +87,17 @@ def therapy_course_create(*, actor: User, patient: Patient, modality: str, plann
     return course
 
 
-def _stale(*, actor: User, kind: str, noun: str, obj: Any, based_on: int) -> StaleEdit:
-    audit.record(actor=actor, action=audit.Action.CONFLICT, object_type=kind, object_id=obj.pk,
-                 patient_id=obj.patient_id, changes={"based_on": based_on, "current": obj.version})
-    return StaleEdit(
-        current_version=obj.version,
-        message=(f"This {noun} was changed since you opened it (you edited version {based_on}, "
-                 f"it is now version {obj.version}). Your changes were not saved: reload, review "
-                 "the current version and make your change again."),
-    )
-
-
 def _versioned_update(*, actor: User, obj: Any, version: int, fields: dict[str, Any],
                       allowed: tuple[str, ...], kind: str, noun: str,
                       validate: Callable[[Any], Errors],
                       after_change: Callable[[Any], None] | None = None) -> Any:
-    """Edit ``allowed`` fields of a versioned record (course, session) in one transaction.
-    ``version`` is the version the edit is based on: if a colleague saved in between, nothing
-    is written and StaleEdit says so (raised after the transaction, so the audit row of the
-    refused edit is kept). ``after_change`` runs in the transaction when something changed."""
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValueError(f"not {noun} fields: {sorted(unknown)}")
-    stale = None
-    with transaction.atomic():
-        obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-        if version != obj.version:
-            stale = _stale(actor=actor, kind=kind, noun=noun, obj=obj, based_on=version)
-        else:
-            before = {name: getattr(obj, name) for name in allowed}
-            for name, value in fields.items():
-                setattr(obj, name, value)
-            errors = validate(obj)
-            if errors:
-                raise ValidationError(errors)
-            changed = [name for name in allowed if getattr(obj, name) != before[name]]
-            if changed:
-                obj.version += 1
-                obj.updated_at = timezone.now()
-                obj.save(update_fields=[*changed, "version", "updated_at"])
-                after = {name: getattr(obj, name) for name in allowed}
-                audit.record(actor=actor, action=audit.Action.UPDATE, object_type=kind,
-                             object_id=obj.pk, patient_id=obj.patient_id,
-                             changes=audit.field_changes(before, after, values=AUDITED_VALUES))
-                if after_change is not None:
-                    after_change(obj)
-    if stale is not None:
-        raise stale
-    return obj
+    """A course or session edit through careteam.versioning (stale edits refused)."""
+    return versioned_update(
+        actor=actor, lock=lambda: type(obj).objects.select_for_update().get(pk=obj.pk),
+        version=version, fields=fields, allowed=allowed, kind=kind, noun=noun,
+        patient_id=obj.patient_id, validate=validate, audited_values=AUDITED_VALUES,
+        after_change=(lambda changed_obj, _changed: after_change(changed_obj))
+        if after_change is not None else None)
 
 
 def therapy_course_update(*, actor: User, course: TherapyCourse, version: int,

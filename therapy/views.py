@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
-from careteam.errors import StaleEdit
+from careteam.roles import Perm
 from careteam.viewutils import call_service, form_data, render_form
 from patients import access as patient_access
 
@@ -56,7 +56,7 @@ def therapy_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
         "notes": notes,
         "measures": measures,
         "trends": selectors.measure_trends(patient=patient),
-        "can_record_therapy": access.can(request.user, "therapy.record_therapy"),
+        "can_record_therapy": access.can(request.user, Perm.RECORD_THERAPY),
         "instruments": Instrument.choices,
     }
     return render(request, "therapy/overview.html", context)
@@ -91,20 +91,15 @@ def therapy_course_edit(request: HttpRequest, patient_id: int, course_id: int) -
                      object_id=course.pk, patient_id=patient.pk)
     initial = {name: getattr(course, name) for name in services.COURSE_FIELDS}
     form = CourseEditForm(form_data(request), initial={**initial, "version": course.version})
-    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            done = call_service(form, services.therapy_course_update, actor=request.user,
-                                course=course, version=form.cleaned_data["version"], **fields)
-        except StaleEdit as exc:
-            conflict = exc.message
-        else:
-            if done is not None:
-                messages.success(request, "Therapy course saved.")
-                return redirect("therapy_overview", patient_id=patient.pk)
+        done = call_service(form, services.therapy_course_update, actor=request.user,
+                            course=course, version=form.cleaned_data["version"], **fields)
+        if done is not None:
+            messages.success(request, "Therapy course saved.")
+            return redirect("therapy_overview", patient_id=patient.pk)
     return render_form(request, "therapy/course_form.html",
-                      {"form": form, "patient": patient, "course": course}, conflict=conflict)
+                      {"form": form, "patient": patient, "course": course})
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -148,20 +143,15 @@ def therapy_session_edit(request: HttpRequest, patient_id: int, session_id: int)
     initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
     initial["starts_at"] = timezone.localtime(session.starts_at)
     form = SessionEditForm(form_data(request), initial={**initial, "version": session.version})
-    conflict = None
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            done = call_service(form, services.therapy_session_update, actor=request.user,
-                                session=session, version=form.cleaned_data["version"], **fields)
-        except StaleEdit as exc:
-            conflict = exc.message
-        else:
-            if done is not None:
-                messages.success(request, "Session saved.")
-                return redirect("therapy_overview", patient_id=patient.pk)
+        done = call_service(form, services.therapy_session_update, actor=request.user,
+                            session=session, version=form.cleaned_data["version"], **fields)
+        if done is not None:
+            messages.success(request, "Session saved.")
+            return redirect("therapy_overview", patient_id=patient.pk)
     return render_form(request, "therapy/session_form.html",
-                      {"form": form, "patient": patient, "session": session}, conflict=conflict)
+                      {"form": form, "patient": patient, "session": session})
 
 
 # --- progress notes ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casemanagement.models import Referral
-from tests.insights.page_audit import shown
 from tests.casemanagement.factories import make_contact, make_need, make_referral, make_resource
+from tests.insights.page_audit import shown
 
 
 def test_section_shows_needs_open_referrals_and_last_contact(world, page_client):

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careteam.models import AuditEvent
-from tests.insights.page_audit import shown
 from medication import services
+from tests.insights.page_audit import shown
 from tests.medication.factories import make_order, make_side_effect
 
 DAY = datetime.timedelta(days=1)

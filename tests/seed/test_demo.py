@@ -3,8 +3,8 @@
 from django.utils import timezone
 
 from medication import selectors
-from seed.demo import medication as demo
 from medication.models import AdherenceObservation, MedicationOrder, SideEffectReport
+from seed.demo import medication as demo
 from seed.management.commands.seed_demo import Command
 
 
