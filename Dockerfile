@@ -22,11 +22,16 @@ COPY pyproject.toml README.md ./
 RUN pip install . && rm -rf build ./*.egg-info
 
 COPY manage.py ./
+# The apps, floor by floor (../shared/DESIGN.md): core, patients, flags, the care components,
+# the integrated views and the demo/synthetic seeding.
 COPY careteam ./careteam
 COPY patients ./patients
+COPY flags ./flags
 COPY therapy ./therapy
 COPY medication ./medication
 COPY casemanagement ./casemanagement
+COPY insights ./insights
+COPY seed ./seed
 COPY templates ./templates
 
 # Settings refuse to load with DEBUG off unless SECRET_KEY and ALLOWED_HOSTS are set; these

@@ -36,6 +36,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/lint-imports
+	@scripts/check-no-app-lookups
+	@DEBUG=true CARETEAM_NO_DOTENV=1 $(BIN)/mypy
 
 check-migrations: $(STAMP)
 	@$(BIN)/python manage.py makemigrations --check --dry-run

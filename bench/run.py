@@ -106,6 +106,8 @@ def sign_in() -> tuple[str, str, int]:
     client.force_login(user)
     patient_id = (patient_access.team_patients(user).order_by("pk")
                   .values_list("pk", flat=True).first())
+    if patient_id is None:
+        raise SystemExit(f"{CLINICIAN} has no patients: seed the benchmark database again")
     return token.key, client.cookies["sessionid"].value, patient_id
 
 
@@ -182,8 +184,15 @@ def check(url: str, header: str) -> int:
         return exc.code
 
 
+def matched(match: re.Match[str] | None, what: str, text: str) -> re.Match[str]:
+    """A regex match in wrk's output; stop the run, showing the output, when it is missing."""
+    if match is None:
+        raise SystemExit(f"no {what} in wrk's output:\n{text}")
+    return match
+
+
 def to_ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    value, unit = matched(re.fullmatch(r"([\d.]+)(us|ms|s|m)", text), "latency", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -191,10 +200,10 @@ def wrk(url: str, header: str, connections: int, seconds: int) -> dict:
     threads = min(THREADS, connections)
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
                           "-H", header, url], check=True, text=True, capture_output=True).stdout
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    requests = int(matched(re.search(r"(\d+) requests in", out), "request count", out).group(1))
     # The "Latency Distribution" lines (--latency), e.g. "     50%   12.34ms".
-    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)$", out, re.M).group(1))
-    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)$", out, re.M).group(1))
+    p50 = to_ms(matched(re.search(r"^\s+50%\s+(\S+)$", out, re.M), "p50", out).group(1))
+    p99 = to_ms(matched(re.search(r"^\s+99%\s+(\S+)$", out, re.M), "p99", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"requests": requests, "seconds": seconds, "p50": p50, "p99": p99,
             "non2xx": int(errors.group(1)) if errors else 0}

@@ -71,7 +71,8 @@ _NO_CHANGES = AuditEvent._meta.get_field("changes")
 def _insert_reads_sql() -> str:
     """PostgreSQL: the same row for each (object id, patient id) pair of two arrays."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(AuditEvent._meta.get_field(name).column) for name in (
+    fields = {field.name: field for field in AuditEvent._meta.concrete_fields}
+    columns = ", ".join(quote(fields[name].column) for name in (
         "at", "actor", "action", "object_type", "object_id", "patient_id", "request_id",
         "changes"))
     # Table and column names come from the model, every value is a parameter.

@@ -21,7 +21,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # set on every request here
         token = audit.request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -36,7 +36,7 @@ def passive_session(view: Callable) -> Callable:
     the idle timeout, so a page left open still signs out after SESSION_IDLE_MINUTES."""
 
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        request.passive_session = True  # type: ignore[attr-defined]
+        request.passive_session = True  # type: ignore[attr-defined]  # read by the idle-timeout middleware
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

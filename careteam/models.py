@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -5,7 +7,7 @@ from django.utils import timezone
 from .roles import Role
 
 
-class StaffManager(UserManager):
+class StaffManager(UserManager["User"]):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         # `manage.py createsuperuser` makes an admin: every staff member has exactly one role.
         extra_fields.setdefault("role", Role.ADMIN)
@@ -27,7 +29,7 @@ class User(AbstractUser):
         help_text="In-app notifications are always on.",
     )
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -26,7 +26,7 @@ class WindowCountPaginator(Paginator):
         elif number == 1:
             self.__dict__["count"] = 0
         number = self.validate_number(number)  # past the end: the COUNT query, then EmptyPage
-        return self._get_page([row[:-1] for row in rows], number, self)
+        return Page([row[:-1] for row in rows], number, self)
 
     def _at_least_one(self, number: Any) -> int:
         """Paginator.validate_number without the upper bound (which needs the count)."""

@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from .models import AuditEvent, User
@@ -20,7 +22,7 @@ class StaffSerializer(serializers.ModelSerializer):
                   "password", "last_login", "date_joined"]
         read_only_fields = ["id", "last_login", "date_joined"]
         # Uniqueness is checked by the service (case-insensitively), with one message.
-        extra_kwargs = {"username": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"username": {"validators": []}}
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is None and not attrs.get("password"):

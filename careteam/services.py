@@ -48,7 +48,7 @@ def _other_active_admins(user: User) -> bool:
 @transaction.atomic
 def staff_create(
     *,
-    actor: User,
+    actor: User | None,  # None: the demo seed creating the first admin
     username: str,
     role: str,
     password: str,

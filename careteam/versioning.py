@@ -65,7 +65,7 @@ def versioned_update(
     audit_changes: Callable[[dict[str, Any], dict[str, Any], list[str], V], dict] | None = None,
     stamp_user: bool = False,
     save: Callable[[V, list[str]], None] = _default_save,
-    after_change: Callable[[V, list[str]], None] | None = None,
+    after_change: Callable[[V, list[str]], object] | None = None,
 ) -> V:
     """Set ``fields`` (a subset of ``allowed``) on the record ``lock()`` returns, locked, in one
     transaction, if ``version`` is still its version. ``patient_id`` is the record's patient

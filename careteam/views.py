@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import access, selectors, services
 from .forms import AuditFilterForm, NotificationPreferenceForm, StaffCreateForm, StaffEditForm
+from .http import AuthenticatedHttpRequest
 from .roles import Perm, Role
 from .viewutils import call_service, form_data
 
@@ -16,13 +17,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("patient_list")
 
 
 @login_required
 @require_http_methods(["GET"])
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     staff = selectors.staff_list(actor=request.user, search=search,
@@ -36,7 +37,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(request.user, Perm.MANAGE_STAFF)
     form = StaffCreateForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -50,7 +51,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, staff_id: int) -> HttpResponse:
     staff = get_object_or_404(selectors.staff_list(actor=request.user), pk=staff_id)
     initial = {name: getattr(staff, name) for name in services.STAFF_FIELDS}
     form = StaffEditForm(form_data(request), initial=initial)
@@ -67,7 +68,7 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(request.user, Perm.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None)
     filters = form.filters() if form.is_valid() else {}
@@ -84,7 +85,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NotificationPreferenceForm(
         form_data(request), initial={"email_notifications": request.user.email_notifications})
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from .errors import StaleEdit
 STALE_EDIT = "stale_edit"  # the form attribute holding a refused stale edit's message
 
 
-def call_service(form: forms.Form, service: Callable[..., Any], **kwargs: Any) -> Any | None:
+def call_service(form: forms.BaseForm, service: Callable[..., Any], **kwargs: Any) -> Any | None:
     """Run a service; put its field errors on the form, or the message of a refused stale edit
     (render_form answers 409 with it). Returns None when it refused."""
     try:

@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from careteam import access, audit
 from careteam.api_common import based_on_version
+from careteam.http import AuthenticatedRequest
 from careteam.roles import Perm
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
@@ -46,7 +48,7 @@ class NeedListView(PatientRecordListView):
             return selectors.current_needs(patient=patient)
         return selectors.needs(patient=patient)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = NeedSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -63,7 +65,7 @@ class ContactListView(PatientRecordListView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.contacts(patient=patient)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = ContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -82,7 +84,7 @@ class ReferralListView(PatientRecordListView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.referrals(patient=patient)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
         serializer = ReferralSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -97,7 +99,7 @@ class ReferralDetailView(APIView):
 
     serializer_class = ReferralSerializer
 
-    def get(self, request: Request, patient_id: int, referral_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, referral_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
@@ -112,7 +114,7 @@ class ReferralStatusView(APIView):
     serializer_class = ReferralSerializer
 
     @extend_schema(request=ReferralStatusInputSerializer, responses=ReferralSerializer)
-    def post(self, request: Request, patient_id: int, referral_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int, referral_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
         referral = get_object_or_404(selectors.referrals(patient=patient, with_history=False),
                                      pk=referral_id)
@@ -128,12 +130,16 @@ class FollowUpListView(ListAPIView):
     """The caller's overdue referral follow-ups across their caseload (case managers)."""
 
     serializer_class = ReferralSerializer
+    request: AuthenticatedRequest
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        access.require(request.user, Perm.MANAGE_REFERRALS)
-        page = self.paginate_queryset(selectors.overdue_referrals(actor=request.user)
+        user = self.request.user
+        access.require(user, Perm.MANAGE_REFERRALS)
+        page = self.paginate_queryset(selectors.overdue_referrals(actor=user)
                                       .prefetch_related(selectors.HISTORY))
-        audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="referral",
+        if page is None:
+            raise ImproperlyConfigured("The follow-up list is paginated (DEFAULT_PAGINATION_CLASS).")
+        audit.record_reads(actor=user, action=audit.Action.LIST, object_type="referral",
                            objects=page, patient_attr="patient_id")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -144,7 +150,8 @@ def _resource_filters(request: Request) -> dict:
                                "active": {"true": "yes", "false": "no"}.get(
                                    params.get("active", "").lower(), "all")})
     if not form.is_valid():
-        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        raise ValidationError({field: [str(message) for message in errors]
+                               for field, errors in form.errors.items()})
     return form.filters()
 
 
@@ -158,11 +165,12 @@ class ResourceListView(ListAPIView):
     (case managers and admins)."""
 
     serializer_class = ResourceSerializer
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[CommunityResource]:
         return selectors.resources(actor=self.request.user, **_resource_filters(self.request))
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         access.require(request.user, Perm.MANAGE_RESOURCES)
         serializer = ResourceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -176,14 +184,14 @@ class ResourceDetailView(APIView):
 
     serializer_class = ResourceSerializer
 
-    def _get(self, request: Request, resource_id: int) -> CommunityResource:
+    def _get(self, request: AuthenticatedRequest, resource_id: int) -> CommunityResource:
         return get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
 
-    def get(self, request: Request, resource_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, resource_id: int) -> Response:
         resource = self._get(request, resource_id)
         return Response(ResourceSerializer(resource).data, headers={"ETag": f'"{resource.version}"'})
 
-    def patch(self, request: Request, resource_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, resource_id: int) -> Response:
         access.require(request.user, Perm.MANAGE_RESOURCES)
         resource = self._get(request, resource_id)
         version = based_on_version(request)
@@ -201,6 +209,7 @@ class ResourceImportListView(ListAPIView):
 
     serializer_class = ResourceImportSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[ResourceImport]:
         return selectors.resource_imports(actor=self.request.user)
@@ -210,7 +219,7 @@ class ResourceImportListView(ListAPIView):
                  "application/json": ResourceImportUploadSerializer},
         responses={201: ResourceImportSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         access.require(request.user, Perm.MANAGE_RESOURCES)
         serializer = ResourceImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -226,6 +235,6 @@ class ResourceImportDetailView(APIView):
 
     serializer_class = ResourceImportSerializer
 
-    def get(self, request: Request, import_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, import_id: int) -> Response:
         job = get_object_or_404(selectors.resource_imports(actor=request.user), pk=import_id)
         return Response(ResourceImportSerializer(job).data)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -74,8 +76,9 @@ class ReferralStatusForm(forms.Form):
         # Offered: the next steps. Accepted: any status, so that the service can say which
         # steps are allowed when a request skips one.
         labels = dict(Referral.Status.choices)
-        self.fields["status"].choices = [("", "---------"), *Referral.Status.choices]
-        self.fields["status"].widget.choices = [
+        status = cast(forms.ChoiceField, self.fields["status"])  # the ChoiceField declared above
+        status.choices = [("", "---------"), *Referral.Status.choices]
+        status.widget.choices = [
             ("", "---------"), *((value, labels[value]) for value in NEXT_STATUSES[referral.status])]
 
     def service_kwargs(self) -> dict:

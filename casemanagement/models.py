@@ -1,6 +1,8 @@
 """Case management: needs assessments, the community resource directory (and its CSV imports),
 referrals with a closed-loop status history, and the contact log."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -8,6 +10,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from patients.models import Patient
+
+if TYPE_CHECKING:
+    from .forms import ReferralStatusForm
 
 LONG_TEXT = 2000  # notes, descriptions, eligibility: enforced by the services (model validation)
 
@@ -227,6 +232,10 @@ class Referral(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    # Not a column: the patient's case-management page attaches each listed referral's status
+    # form (None when the caller may not move it) for its template.
+    status_form: "ReferralStatusForm | None"
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -40,7 +40,7 @@ class ResourceSerializer(serializers.ModelSerializer):
                   "website", "eligibility", "hours", "is_active", "version", "updated_at"]
         read_only_fields = ["id", "version", "updated_at"]
         # The service checks external-id uniqueness, with the same message as the pages.
-        extra_kwargs = {"external_id": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"external_id": {"validators": []}}
 
 
 class ReferralStatusChangeSerializer(serializers.ModelSerializer):
@@ -119,7 +119,8 @@ class ResourceImportUploadSerializer(serializers.Serializer):
     content = serializers.CharField(required=False, trim_whitespace=False)
 
     def validate_file(self, upload: UploadedFile) -> UploadedFile:
-        if upload.size > csvfile.MAX_BYTES:  # refused before it is read into memory
+        # Refused before it is read into memory (a size unknown is checked once read).
+        if upload.size is not None and upload.size > csvfile.MAX_BYTES:
             raise serializers.ValidationError(csvfile.TOO_BIG)
         return upload
 

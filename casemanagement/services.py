@@ -425,10 +425,10 @@ def resource_import_fail(*, import_id: int,
 
 def _follow_ups_changed(patient_id: int) -> None:
     """Tell the registry the follow-up dates of the patient's open referrals."""
-    summary.follow_ups_set(patient_id=patient_id, dates=list(
-        Referral.objects.filter(patient_id=patient_id, status__in=OPEN_STATUSES,
-                                follow_up_on__isnull=False)
-        .values_list("follow_up_on", flat=True)))
+    dates = (Referral.objects.filter(patient_id=patient_id, status__in=OPEN_STATUSES,
+                                     follow_up_on__isnull=False)
+             .values_list("follow_up_on", flat=True))
+    summary.follow_ups_set(patient_id=patient_id, dates=[on for on in dates if on is not None])
 
 
 @transaction.atomic
@@ -438,15 +438,18 @@ def referral_create(
 ) -> Referral:
     """A draft referral of the patient to an active resource; its history starts here."""
     errors: dict[str, list[str]] = {}
-    resource = CommunityResource.objects.filter(pk=getattr(resource, "pk", None)).first()
-    if resource is None:
+    # The row as it is now (an unsaved or missing one has no pk, so no row).
+    pk = getattr(resource, "pk", None)
+    found = CommunityResource.objects.filter(pk=pk).first() if pk is not None else None
+    if found is None:
         errors["resource"] = ["Choose a resource from the directory."]
-    elif not resource.is_active:
+    elif not found.is_active:
         errors["resource"] = ["This resource is inactive: choose an active resource."]
     if len(note or "") > 2000:
         errors["note"] = ["Keep the note under 2000 characters."]
-    if errors:
+    if errors or found is None:  # a missing resource is one of the errors
         raise ValidationError(errors)
+    resource = found
     now = timezone.now()
     referral = Referral.objects.create(patient=patient, resource=resource, follow_up_on=follow_up_on,
                                        created_by=actor, created_at=now, updated_at=now)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
+from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
@@ -37,7 +38,7 @@ def _status_form(referral: Referral, data=None) -> ReferralStatusForm:
 
 @login_required
 @require_http_methods(["GET"])
-def patient_case_management(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_case_management(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """Needs (current and history), referrals with their history, and the contact log."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     manage = access.can(request.user, Perm.MANAGE_REFERRALS)
@@ -64,7 +65,7 @@ def patient_case_management(request: HttpRequest, patient_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def need_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def need_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +79,7 @@ def need_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def contact_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
     form = ReferralForm(request.POST or None, resources=selectors.referable_resources())
     if request.method == "POST" and form.is_valid():
@@ -115,7 +116,8 @@ def _referral_page(request: HttpRequest, patient: Patient, referral: Referral,
 
 @login_required
 @require_http_methods(["GET"])
-def referral_detail(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, patient_id: int,
+                    referral_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
@@ -127,7 +129,8 @@ def referral_detail(request: HttpRequest, patient_id: int, referral_id: int) -> 
 
 @login_required
 @require_POST
-def referral_status(request: HttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
+def referral_status(request: AuthenticatedHttpRequest, patient_id: int,
+                    referral_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
     form = _status_form(referral, request.POST)
@@ -144,7 +147,7 @@ def referral_status(request: HttpRequest, patient_id: int, referral_id: int) -> 
 
 @login_required
 @require_http_methods(["GET"])
-def follow_ups(request: HttpRequest) -> HttpResponse:
+def follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The caller's overdue referral follow-ups across their caseload (case managers)."""
     access.require(request.user, Perm.MANAGE_REFERRALS)
     page = Paginator(selectors.overdue_referrals(actor=request.user), PAGE_SIZE).get_page(
@@ -159,7 +162,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def resource_list(request: HttpRequest) -> HttpResponse:
+def resource_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResourceFilterForm(request.GET)
     valid = form.is_valid()
     rows = selectors.resources(actor=request.user, **(form.filters() if valid else {"active": True}))
@@ -175,7 +178,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
+def resource_detail(request: AuthenticatedHttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
     return render(request, "casemanagement/resource_detail.html", {
         "resource": resource, "manage": access.can(request.user, Perm.MANAGE_RESOURCES)})
@@ -183,7 +186,7 @@ def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_create(request: HttpRequest) -> HttpResponse:
+def resource_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(request.user, Perm.MANAGE_RESOURCES)
     form = ResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +201,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
+def resource_edit(request: AuthenticatedHttpRequest, resource_id: int) -> HttpResponse:
     access.require(request.user, Perm.MANAGE_RESOURCES)
     resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
     form = ResourceEditForm(request.POST or None, instance=resource,
@@ -219,7 +222,7 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def resource_imports(request: HttpRequest) -> HttpResponse:
+def resource_imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a CSV of the directory (checked before anything is queued); the latest imports."""
     access.require(request.user, Perm.MANAGE_RESOURCES)
     form = ResourceImportForm(request.POST or None, request.FILES or None)
@@ -238,7 +241,7 @@ def resource_imports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def resource_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+def resource_import_detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
     """The progress bar (htmx polls the partial every second until the job is done) and then
     the report."""
     access.require(request.user, Perm.MANAGE_RESOURCES)

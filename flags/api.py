@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -5,9 +6,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careteam import audit
+from careteam.http import AuthenticatedRequest
 from patients import access as patient_access
 
 from . import access, selectors, services
+from .models import Flag, Notification
 from .serializers import FlagResolveSerializer, FlagSerializer, NotificationSerializer
 
 
@@ -15,8 +18,9 @@ class PatientFlagListView(ListAPIView):
     """GET: the patient's flags (``?status=open`` for unresolved ones). POST: raise a flag."""
 
     serializer_class = FlagSerializer
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Flag]:
         patient = patient_access.get_patient(self.request.user, self.kwargs["patient_id"],
                                      patient_access.VIEW_CLINICAL)
         return selectors.flags_for_patient(actor=self.request.user, patient_id=patient.pk,
@@ -24,11 +28,11 @@ class PatientFlagListView(ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        audit.record(actor=request.user, action=audit.Action.LIST, object_type="flag",
+        audit.record(actor=self.request.user, action=audit.Action.LIST, object_type="flag",
                      object_id="*", patient_id=int(self.kwargs["patient_id"]))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = FlagSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -40,7 +44,7 @@ class PatientFlagListView(ListAPIView):
 class FlagDetailView(APIView):
     serializer_class = FlagSerializer
 
-    def get(self, request: Request, flag_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, flag_id: int) -> Response:
         flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="flag",
                      object_id=flag.pk, patient_id=flag.patient_id)
@@ -52,7 +56,7 @@ class FlagAcknowledgeView(APIView):
 
     serializer_class = FlagSerializer
 
-    def post(self, request: Request, flag_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, flag_id: int) -> Response:
         flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
         services.flag_acknowledge(actor=request.user, flag=flag)
         return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
@@ -63,7 +67,7 @@ class FlagResolveView(APIView):
 
     serializer_class = FlagResolveSerializer
 
-    def post(self, request: Request, flag_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, flag_id: int) -> Response:
         flag = access.get_flag(request.user, flag_id, patient_access.RECORD_CLINICAL)
         serializer = FlagResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -75,8 +79,9 @@ class NotificationListView(ListAPIView):
     """The caller's own in-app notifications, newest first (``?unread=true`` for unread)."""
 
     serializer_class = NotificationSerializer
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Notification]:
         unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
         return selectors.inbox(actor=self.request.user, unread_only=unread)
 
@@ -84,7 +89,7 @@ class NotificationListView(ListAPIView):
 class NotificationReadView(APIView):
     serializer_class = NotificationSerializer
 
-    def post(self, request: Request, notification_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, notification_id: int) -> Response:
         notification = access.get_own_notification(request.user, notification_id)
         notification = services.notification_mark_read(actor=request.user, notification=notification)
         return Response(NotificationSerializer(notification).data)

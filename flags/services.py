@@ -11,6 +11,7 @@ Nothing here logs, enqueues or emails patient data: ids only.
 """
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -107,7 +108,7 @@ def outbox_publish(*, outbox_id: int) -> bool:
 
     OutboxMessage.objects.filter(pk=outbox_id).update(publish_attempts=F("publish_attempts") + 1)
     try:
-        deliver_flag_event.apply_async(args=[outbox_id], retry=False)
+        deliver_flag_event.apply_async(args=(outbox_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the work
         log.warning("outbox %s: publish failed; the beat job will publish it again", outbox_id,
                     exc_info=True)
@@ -159,7 +160,7 @@ def _wants_email(user: User, flag: Flag, event: str, action_required: bool) -> b
     return urgent
 
 
-EVENT_FOR_KIND = {
+EVENT_FOR_KIND: dict[str, Notification.Event] = {
     OutboxMessage.Kind.FLAG_RAISED: Notification.Event.RAISED,
     OutboxMessage.Kind.FLAG_ESCALATED: Notification.Event.ESCALATED,
 }
@@ -284,7 +285,7 @@ def flags_escalate_due(*, now: datetime.datetime | None = None) -> list[int]:
             audit.record(actor=None, action=audit.Action.UPDATE, object_type="flag",
                          object_id=flag.pk, patient_id=flag.patient_id,
                          changes={"escalated": True})
-            transaction.on_commit(lambda pk=outbox.pk: outbox_publish(outbox_id=pk))
+            transaction.on_commit(functools.partial(outbox_publish, outbox_id=outbox.pk))
             escalated.append(flag.pk)
     return escalated
 

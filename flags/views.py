@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import audit
+from careteam.http import AuthenticatedHttpRequest
 from careteam.middleware import passive_session
 from careteam.viewutils import call_service, form_data
 from patients import access as patient_access
@@ -18,7 +19,7 @@ from .models import Notification
 
 @login_required
 @require_http_methods(["GET"])
-def notifications_inbox(request: HttpRequest) -> HttpResponse:
+def notifications_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     page = Paginator(selectors.inbox(actor=request.user, unread_only=unread_only), 50).get_page(
         request.GET.get("page"))
@@ -42,7 +43,7 @@ def notifications_unread_count(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     notification = access.get_own_notification(request.user, notification_id)
     services.notification_mark_read(actor=request.user, notification=notification)
     return redirect("notifications_inbox")
@@ -50,7 +51,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def flag_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def flag_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = FlagForm(form_data(request), initial={"source_type": request.GET.get("source_type", ""),
                                                  "source_id": request.GET.get("source_id")})
@@ -67,7 +68,7 @@ def flag_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_detail(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="flag",
                  object_id=flag.pk, patient_id=flag.patient_id)
@@ -87,7 +88,7 @@ def flag_detail(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_acknowledge(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
     services.flag_acknowledge(actor=request.user, flag=flag)
     messages.success(request, "Acknowledged: the team can see you are on it.")
@@ -96,7 +97,7 @@ def flag_acknowledge(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_resolve(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = access.get_flag(request.user, flag_id, patient_access.RECORD_CLINICAL)
     form = FlagResolveForm(request.POST)
     if form.is_valid() and call_service(form, services.flag_resolve, actor=request.user, flag=flag,

@@ -5,6 +5,7 @@ import datetime
 import functools
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 
 from careteam import access, audit
 from careteam.api_common import WindowCountPagination
+from careteam.http import AuthenticatedRequest
 from patients import access as patient_access
 from patients.treatment import STATUSES
 
@@ -79,7 +81,10 @@ class CaseloadRowSerializer(serializers.Serializer):
 
     @functools.cached_property
     def _last_contact(self) -> serializers.DateTimeField:
-        return self.fields["last_contact"]
+        field = self.fields["last_contact"]  # the DateTimeField declared above
+        if not isinstance(field, serializers.DateTimeField):
+            raise TypeError("CaseloadRowSerializer.last_contact must be a DateTimeField")
+        return field
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -101,6 +106,7 @@ class CaseloadView(ListAPIView):
 
     serializer_class = CaseloadRowSerializer
     pagination_class = WindowCountPagination
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> Any:
         access.require_clinician(self.request.user)
@@ -111,7 +117,7 @@ class CaseloadView(ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = caseload.decorate(self.paginate_queryset(self.get_queryset()))
-        audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="caseload",
+        audit.record_reads(actor=self.request.user, action=audit.Action.LIST, object_type="caseload",
                            objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -143,6 +149,7 @@ class ReviewListView(ListAPIView):
     """The caller's patients waiting for a psychiatric review (``?show=reviewed``: reviewed)."""
 
     serializer_class = ReviewRowSerializer
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> Any:
         access.require_clinician(self.request.user)
@@ -154,7 +161,9 @@ class ReviewListView(ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        audit.record_reads(actor=request.user, action=audit.Action.LIST,
+        if page is None:
+            raise ImproperlyConfigured("The review list is paginated (DEFAULT_PAGINATION_CLASS).")
+        audit.record_reads(actor=self.request.user, action=audit.Action.LIST,
                            object_type="psychiatricreview", objects=page,
                            patient_attr="patient_id")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -166,7 +175,7 @@ class ReviewDoneView(APIView):
     serializer_class = ReviewRowSerializer
 
     @extend_schema(request=None, responses=ReviewRowSerializer)
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
         row = services.psychiatric_review_done(actor=request.user, patient=patient)
         row.patient = patient
@@ -200,7 +209,7 @@ class PatientTimelineView(APIView):
             "results": TimelineEntrySerializer(many=True),
         }),
     )
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         filters, errors = parse_filters(request.query_params)
         if errors:
@@ -232,7 +241,7 @@ class TeamMetricsView(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         scope, errors = metrics.parse_scope(request.user, request.query_params)
         if scope is None:
             raise ValidationError(errors)

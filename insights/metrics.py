@@ -81,6 +81,8 @@ def parse_scope(user: User, params: Any) -> tuple[Scope | None, dict[str, list[s
                 errors["clinician"] = ["No clinician you share a care team with has this id."]
     if errors:
         return None, errors
+    if start is None or end is None:  # _parse_date gives None only with an error
+        raise ValueError("A period date was not parsed but no error was recorded.")
     label = str(clinician) if clinician else (
         "All patients" if access.sees_every_patient(user) else "My caseload")
     return Scope(start=start, end=end, clinician=clinician, label=label), {}

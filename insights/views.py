@@ -2,6 +2,7 @@
 list, the patient timeline and team metrics. Each view asks the access modules once, gathers
 what it shows through selectors, and writes its audit rows; templates only show."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from careteam import access, audit
 from careteam.html import format_row
+from careteam.http import AuthenticatedHttpRequest
 from careteam.paging import WindowCountPaginator
 from careteam.roles import Perm
 from patients import access as patient_access
@@ -32,7 +34,7 @@ from .timeline import COMPONENTS, parse_filters, patient_timeline, query_string
 
 @login_required
 @require_http_methods(["GET"])
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     page = patient_access.patient_page(request.user, patient_id)
     context = patient_page.gather(actor=request.user, page=page)
     if page.manage_team:
@@ -75,6 +77,15 @@ URGENT = '<strong class="urgent">{}</strong>'
 PLACEHOLDER_ID = 987654321  # reversed once, replaced by each row's id
 
 
+def _measure(score: int | None, on: datetime.date | None) -> str:
+    """A latest score with its day, or a dash without one."""
+    if score is None:
+        return "—"
+    if on is None:
+        raise ValueError("A latest score has the day it was given (the summary sets both).")
+    return format_row(MEASURE, score, on.isoformat())
+
+
 def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
     """The registry table's rows as HTML, written here rather than in the template's loop: the
     table is the page's bulk, and this costs a fraction of rendering each cell through the
@@ -98,10 +109,8 @@ def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
             CASELOAD_ROW, row.pk, row.treatment_status,
             patient_url.replace(str(PLACEHOLDER_ID), str(row.pk)), row.last_name,
             row.first_name, row.treatment_status_label,
-            "—" if row.phq9_latest is None else format_row(
-                MEASURE, row.phq9_latest, row.phq9_latest_on.isoformat()),
-            "—" if row.gad7_latest is None else format_row(
-                MEASURE, row.gad7_latest, row.gad7_latest_on.isoformat()),
+            _measure(row.phq9_latest, row.phq9_latest_on),
+            _measure(row.gad7_latest, row.gad7_latest_on),
             change, "—" if row.weeks_in_treatment is None else row.weeks_in_treatment,
             timezone.localtime(row.last_contact).date().isoformat() if row.last_contact
             else "never",
@@ -111,7 +120,7 @@ def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
 
 @login_required
 @require_http_methods(["GET"])
-def caseload_page(request: HttpRequest) -> HttpResponse:
+def caseload_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_clinician(request.user)
     form = caseload.CaseloadFilterForm(request.GET)
     if not form.is_valid():
@@ -139,7 +148,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _review_list(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+def _review_list(request: AuthenticatedHttpRequest, *, status: int = 200) -> HttpResponse:
     form = caseload.ReviewFilterForm(request.GET)
     valid = form.is_valid()
     show = (form.cleaned_data.get("show") if valid else "") or "waiting"
@@ -158,14 +167,14 @@ def _review_list(request: HttpRequest, *, status: int = 200) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def review_list_page(request: HttpRequest) -> HttpResponse:
+def review_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_clinician(request.user)
     return _review_list(request)
 
 
 @login_required
 @require_POST
-def review_done(request: HttpRequest, patient_id: int) -> HttpResponse:
+def review_done(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """Only the psychiatrist on the team (404 outside it, 403 for the other roles)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     try:
@@ -189,7 +198,7 @@ TIMELINE_ROW = ('<tr class="timeline-entry" data-component="{}" data-kind="{}"><
 
 @login_required
 @require_http_methods(["GET"])
-def patient_timeline_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_timeline_page(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     filters, errors = parse_filters(request.GET)
     context = {
@@ -220,11 +229,12 @@ def patient_timeline_page(request: HttpRequest, patient_id: int) -> HttpResponse
 
 @login_required
 @require_GET
-def team_metrics(request: HttpRequest) -> HttpResponse:
+def team_metrics(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope, errors = metrics.parse_scope(request.user, request.GET)
+    params = {name: request.GET.get(name, "") for name in ("start", "end", "clinician")}
     context = {
         "errors": errors,
-        "params": {name: request.GET.get(name, "") for name in ("start", "end", "clinician")},
+        "params": params,
         "clinicians": metrics.clinician_choices(request.user).order_by("last_name", "first_name"),
         "is_admin": access.sees_every_patient(request.user),
     }
@@ -233,7 +243,7 @@ def team_metrics(request: HttpRequest) -> HttpResponse:
     result = metrics.team_metrics(request.user, scope)
     rates = [(key, f) for key, f in result["figures"].items() if f["kind"] == "rate"]
     others = [(key, f) for key, f in result["figures"].items() if f["kind"] != "rate"]
-    context["params"].update(start=result["start"], end=result["end"])
+    params.update(start=result["start"], end=result["end"])
     context.update(result=result, rates=rates, others=others, scope=scope,
                    chart_height=len(rates) * 28 + 8)
     return render(request, "insights/metrics.html", context)

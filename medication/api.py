@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from careteam import audit
+from careteam.http import AuthenticatedRequest
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
 
@@ -62,7 +63,7 @@ class MedicationOrderListView(PatientRecordListView):
 
     @extend_schema(request=MedicationOrderSerializer,
                    responses={201: MedicationOrderSerializer, **ERRORS})
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
         serializer = MedicationOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -75,7 +76,7 @@ class MedicationOrderDetailView(APIView):
     serializer_class = MedicationOrderSerializer
 
     @extend_schema(responses={200: MedicationOrderSerializer, **READ_ERRORS})
-    def get(self, request: Request, patient_id: int, order_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, order_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
@@ -93,7 +94,7 @@ class MedicationOrderDetailView(APIView):
                     "changed or discontinued, e.g. by a colleague a moment ago) cannot be changed "
                     "or discontinued: 400 on `status`, nothing written.",
     )
-    def patch(self, request: Request, patient_id: int, order_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int, order_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
         order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
         serializer = MedicationOrderPatchSerializer(data=request.data)
@@ -132,7 +133,7 @@ class AdherenceListView(PatientRecordListView):
 
     @extend_schema(request=AdherenceObservationSerializer,
                    responses={201: AdherenceObservationSerializer, **ERRORS})
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = AdherenceObservationSerializer(
             data=request.data, context={"orders": selectors.orders(patient=patient)})
@@ -160,7 +161,7 @@ class SideEffectListView(PatientRecordListView):
 
     @extend_schema(request=SideEffectReportSerializer,
                    responses={201: SideEffectReportSerializer, **ERRORS})
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = SideEffectReportSerializer(
             data=request.data, context={"orders": selectors.orders(patient=patient)})
@@ -174,7 +175,7 @@ class SideEffectDetailView(APIView):
     serializer_class = SideEffectReportSerializer
 
     @extend_schema(responses={200: SideEffectReportSerializer, **READ_ERRORS})
-    def get(self, request: Request, patient_id: int, report_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, report_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
@@ -185,7 +186,7 @@ class SideEffectDetailView(APIView):
                    responses={200: SideEffectReportSerializer, **ERRORS},
                    description="Acknowledge or resolve (any care-team member). Status only moves "
                                "forward; anything else is 400 on `status`.")
-    def patch(self, request: Request, patient_id: int, report_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int, report_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
         serializer = SideEffectStatusSerializer(data=request.data)

@@ -22,6 +22,14 @@ class OrderChoiceField(forms.ModelChoiceField):
         return label
 
 
+def _order_field(form: forms.Form) -> OrderChoiceField:
+    """The form's ``order`` field (an OrderChoiceField, declared on the class)."""
+    field = form.fields["order"]
+    if not isinstance(field, OrderChoiceField):
+        raise TypeError(f"{type(form).__name__}.order must be an OrderChoiceField")
+    return field
+
+
 class OrderForm(forms.Form):
     drug_name = forms.CharField(max_length=120, label="Drug name")
     drug_class = forms.ChoiceField(choices=MedicationOrder.DrugClass.choices, label="Class")
@@ -75,7 +83,7 @@ class AdherenceForm(forms.Form):
     def __init__(self, *args, orders: QuerySet[MedicationOrder], **kwargs) -> None:
         kwargs["initial"] = {"observed_on": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = orders
+        _order_field(self).queryset = orders
 
 
 class SideEffectForm(forms.Form):
@@ -88,7 +96,7 @@ class SideEffectForm(forms.Form):
     def __init__(self, *args, orders: QuerySet[MedicationOrder], **kwargs) -> None:
         kwargs["initial"] = {"onset_date": timezone.localdate(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = orders
+        _order_field(self).queryset = orders
 
 
 class SideEffectStatusForm(forms.Form):

@@ -1,12 +1,18 @@
 """API shapes. Serializers check types and choices only; the services apply the rules."""
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import AdherenceObservation, MedicationOrder, SideEffectReport
 
-ORDER_ID_MESSAGES = {"does_not_exist": "No medication order {pk_value} for this patient.",
-                     "incorrect_type": "Give the id of one of this patient's medication orders."}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ORDER_ID_MESSAGES: "dict[str, StrOrPromise]" = {
+    "does_not_exist": "No medication order {pk_value} for this patient.",
+    "incorrect_type": "Give the id of one of this patient's medication orders."}
 
 
 class MedicationOrderSerializer(serializers.ModelSerializer):
@@ -88,6 +94,14 @@ class SideEffectReportStatusField(serializers.ChoiceField):
         super().__init__(choices=SideEffectReport.Status.choices, **kwargs)
 
 
+def _order_field(serializer: serializers.Serializer) -> serializers.PrimaryKeyRelatedField:
+    """The serializer's ``order`` field (a PrimaryKeyRelatedField, declared on the class)."""
+    field = serializer.fields["order"]
+    if not isinstance(field, serializers.PrimaryKeyRelatedField):
+        raise TypeError(f"{type(serializer).__name__}.order must be a PrimaryKeyRelatedField")
+    return field
+
+
 class AdherenceObservationSerializer(serializers.ModelSerializer):
     order = serializers.PrimaryKeyRelatedField(queryset=MedicationOrder.objects.none(),
                                                error_messages=ORDER_ID_MESSAGES)
@@ -102,7 +116,7 @@ class AdherenceObservationSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "orders" in self.context:
-            self.fields["order"].queryset = self.context["orders"]
+            _order_field(self).queryset = self.context["orders"]
 
 
 class SideEffectReportSerializer(serializers.ModelSerializer):
@@ -122,7 +136,7 @@ class SideEffectReportSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "orders" in self.context:
-            self.fields["order"].queryset = self.context["orders"]
+            _order_field(self).queryset = self.context["orders"]
 
 
 class SideEffectStatusSerializer(serializers.Serializer):

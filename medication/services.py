@@ -27,7 +27,7 @@ REASON_REQUIRED = "Give the reason for discontinuing this order."
 DOSE_NOT_POSITIVE = "Dose must be greater than zero."
 CHANGE_FIELDS = ("dose", "unit", "route", "frequency")
 # Where a side-effect report may go from each status: forward only.
-SIDE_EFFECT_NEXT = {
+SIDE_EFFECT_NEXT: dict[str, tuple[str, ...]] = {
     SideEffectReport.Status.OPEN: (SideEffectReport.Status.ACKNOWLEDGED,
                                    SideEffectReport.Status.RESOLVED),
     SideEffectReport.Status.ACKNOWLEDGED: (SideEffectReport.Status.RESOLVED,),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
+from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
@@ -43,7 +44,7 @@ def _initial_order(request: HttpRequest) -> dict:
 
 @login_required
 @require_http_methods(["GET"])
-def medication_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+def medication_page(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     current = list(selectors.current_orders(patient=patient))
     history = Paginator(selectors.orders(patient=patient), PAGE_SIZE).get_page(
@@ -73,7 +74,7 @@ def medication_page(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def order_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +85,7 @@ def order_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render_form(request, "medication/order_form.html", {"form": form, "patient": patient})
 
 
-def _order_for_edit(request: HttpRequest, patient_id: int, order_id: int):
+def _order_for_edit(request: AuthenticatedHttpRequest, patient_id: int, order_id: int):
     patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
     if request.method == "GET":
@@ -95,7 +96,7 @@ def _order_for_edit(request: HttpRequest, patient_id: int, order_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_change(request: HttpRequest, patient_id: int, order_id: int) -> HttpResponse:
+def order_change(request: AuthenticatedHttpRequest, patient_id: int, order_id: int) -> HttpResponse:
     patient, order = _order_for_edit(request, patient_id, order_id)
     form = OrderChangeForm.for_order(order, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +111,7 @@ def order_change(request: HttpRequest, patient_id: int, order_id: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_discontinue(request: HttpRequest, patient_id: int, order_id: int) -> HttpResponse:
+def order_discontinue(request: AuthenticatedHttpRequest, patient_id: int, order_id: int) -> HttpResponse:
     patient, order = _order_for_edit(request, patient_id, order_id)
     form = DiscontinueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +125,7 @@ def order_discontinue(request: HttpRequest, patient_id: int, order_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def adherence_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def adherence_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     orders = selectors.orders(patient=patient)
     form = AdherenceForm(request.POST or None, orders=orders,
@@ -139,7 +140,7 @@ def adherence_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def side_effect_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def side_effect_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     orders = selectors.orders(patient=patient)
     form = SideEffectForm(request.POST or None, orders=orders,
@@ -155,7 +156,7 @@ def side_effect_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def side_effect_status(request: HttpRequest, patient_id: int, report_id: int) -> HttpResponse:
+def side_effect_status(request: AuthenticatedHttpRequest, patient_id: int, report_id: int) -> HttpResponse:
     """Acknowledge or resolve a report (the medication page posts here from its buttons)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)

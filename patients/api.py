@@ -1,3 +1,7 @@
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,10 +12,12 @@ from rest_framework.views import APIView
 
 from careteam import access, audit
 from careteam.api_common import based_on_version
+from careteam.http import AuthenticatedRequest
 from careteam.roles import Perm
 from patients import access as patient_access
 
 from . import selectors, services
+from .models import CarePlan, Patient
 from .serializers import (
     CarePlanSerializer,
     CareTeamMemberSerializer,
@@ -25,18 +31,21 @@ class PatientListView(ListAPIView):
     POST: register a patient (admins and case managers)."""
 
     serializer_class = PatientSerializer
+    request: AuthenticatedRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Patient]:
         return selectors.patient_list(actor=self.request.user,
                                       search=self.request.query_params.get("search", ""))
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="patient",
+        if page is None:
+            raise ImproperlyConfigured("The patient list is paginated (DEFAULT_PAGINATION_CLASS).")
+        audit.record_reads(actor=self.request.user, action=audit.Action.LIST, object_type="patient",
                            objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         access.require(request.user, Perm.ADD_PATIENT)
         serializer = PatientSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -47,13 +56,13 @@ class PatientListView(ListAPIView):
 class PatientDetailView(APIView):
     serializer_class = PatientSerializer
 
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_DEMOGRAPHICS)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
                      object_id=patient.pk, patient_id=patient.pk)
         return Response(PatientSerializer(patient).data)
 
-    def patch(self, request: Request, patient_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.CHANGE_DEMOGRAPHICS)
         serializer = PatientSerializer(patient, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -65,14 +74,14 @@ class PatientDetailView(APIView):
 class CareTeamView(APIView):
     serializer_class = CareTeamMemberSerializer
 
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CARE_TEAM)
         members = selectors.care_team(patient=patient)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careteam",
                      object_id=patient.pk, patient_id=patient.pk)
         return Response(CareTeamMemberSerializer(members, many=True).data)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
         serializer = CareTeamMemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -86,14 +95,14 @@ class CareTeamView(APIView):
 class CareTeamMemberView(APIView):
     serializer_class = CareTeamMemberSerializer
 
-    def delete(self, request: Request, patient_id: int, member_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, patient_id: int, member_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
         member = get_object_or_404(selectors.care_team(patient=patient), pk=member_id)
         services.care_team_remove(actor=request.user, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _plan_response(plan) -> Response:
+def _plan_response(plan: CarePlan) -> Response:
     return Response(CarePlanSerializer(plan).data, headers={"ETag": f'"{plan.version}"'})
 
 
@@ -103,14 +112,14 @@ class CarePlanView(APIView):
 
     serializer_class = CarePlanSerializer
 
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         plan = selectors.care_plan(patient=patient)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
                      object_id=plan.pk, patient_id=patient.pk)
         return _plan_response(plan)
 
-    def patch(self, request: Request, patient_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         version = based_on_version(request)
         serializer = CarePlanSerializer(data=request.data, partial=True)
@@ -124,13 +133,13 @@ class GoalListView(APIView):
     serializer_class = GoalSerializer
 
     @extend_schema(operation_id="patients_care_plan_goals_list", responses=GoalSerializer(many=True))
-    def get(self, request: Request, patient_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         audit.record(actor=request.user, action=audit.Action.LIST, object_type="goal",
                      object_id="*", patient_id=patient.pk)
         return Response(GoalSerializer(selectors.goals(patient=patient), many=True).data)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -142,14 +151,14 @@ class GoalListView(APIView):
 class GoalDetailView(APIView):
     serializer_class = GoalSerializer
 
-    def get(self, request: Request, patient_id: int, goal_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, goal_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
                      object_id=goal.pk, patient_id=patient.pk)
         return Response(GoalSerializer(goal).data, headers={"ETag": f'"{goal.version}"'})
 
-    def patch(self, request: Request, patient_id: int, goal_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int, goal_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
         version = based_on_version(request)

@@ -3,10 +3,12 @@ while it is still setting itself up.)"""
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from careteam import audit
+from careteam.http import AuthenticatedRequest
 
 from . import access
 
@@ -18,6 +20,7 @@ class PatientRecordListView(ListAPIView):
 
     object_type = ""
     read_action = access.VIEW_CLINICAL
+    request: AuthenticatedRequest
 
     def rows(self, patient: Any) -> Any:
         raise NotImplementedError
@@ -32,6 +35,8 @@ class PatientRecordListView(ListAPIView):
 
     def list_records(self, request: Any, records: Any) -> Response:
         page = self.paginate_queryset(records)
+        if page is None:
+            raise ImproperlyConfigured("Patient record lists are paginated (DEFAULT_PAGINATION_CLASS).")
         audit.record_reads(actor=request.user, action=audit.Action.LIST,
                            object_type=self.object_type, objects=page, patient_attr="patient_id")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,7 +1,10 @@
 import datetime
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from careteam.models import User
 from careteam.roles import CLINICAL_ROLES
 
 from .models import CarePlan, Goal, Patient
@@ -27,14 +30,17 @@ class PatientForm(forms.ModelForm):
 
 
 class CareTeamAddForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, label="Staff member")
+    user: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(queryset=None, label="Staff member")
     role = forms.ChoiceField(choices=[(r.value, r.label) for r in CLINICAL_ROLES],
                              label="Role on this team")
     is_primary = forms.BooleanField(required=False, label="Primary contact")
 
-    def __init__(self, *args, staff_queryset, **kwargs) -> None:
+    def __init__(self, *args: Any, staff_queryset: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff_queryset
+        user_field = self.fields["user"]  # the ModelChoiceField declared above
+        if not isinstance(user_field, forms.ModelChoiceField):
+            raise TypeError("CareTeamAddForm.user must be a ModelChoiceField")
+        user_field.queryset = staff_queryset
 
 
 class CarePlanForm(forms.ModelForm):

@@ -1,7 +1,9 @@
 import datetime
+from typing import Any
 
 from rest_framework import serializers
 
+from careteam.models import User
 from careteam.roles import CLINICAL_ROLES
 
 from .models import CarePlan, CareTeamMember, Goal, Patient
@@ -14,7 +16,7 @@ class PatientSerializer(serializers.ModelSerializer):
                   "email", "address", "status", "consent_to_share", "created_at"]
         read_only_fields = ["id", "created_at"]
         # The service checks record-number uniqueness (case-insensitively) with one message.
-        extra_kwargs = {"record_number": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"record_number": {"validators": []}}
 
     def validate_date_of_birth(self, value: datetime.date) -> datetime.date:
         if value < datetime.date(1900, 1, 1):
@@ -44,7 +46,8 @@ class GoalSerializer(serializers.ModelSerializer):
 
 class CarePlanSerializer(serializers.ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
-    updated_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    updated_by: "serializers.PrimaryKeyRelatedField[User]" = serializers.PrimaryKeyRelatedField(
+        read_only=True)
 
     class Meta:
         model = CarePlan

@@ -193,11 +193,13 @@ def goal_create(*, actor: User, patient: Patient, **fields: Any) -> Goal:
 
 def goal_update(*, actor: User, goal: Goal, version: int, **fields: Any) -> Goal:
     """Edit a goal, based on ``version`` (careteam.versioning); the plan gets a revision."""
+
+    def add_revision(locked: Goal, _changed: list[str]) -> None:
+        _revision_add(plan=locked.care_plan, actor=actor, summary=f"Edited goal {locked.pk}")
+
     # The plan is locked with the goal: its revisions are numbered one at a time.
     return versioned_update(
         actor=actor, version=version, fields=fields, allowed=GOAL_FIELDS, kind="goal",
         noun="goal", patient_id=lambda goal: goal.care_plan.patient_id, validate=_full_clean,
         lock=lambda: Goal.objects.select_for_update().select_related("care_plan").get(pk=goal.pk),
-        audited_values=("status",),
-        after_change=lambda goal, _changed: _revision_add(
-            plan=goal.care_plan, actor=actor, summary=f"Edited goal {goal.pk}"))
+        audited_values=("status",), after_change=add_revision)

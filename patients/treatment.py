@@ -52,6 +52,9 @@ def treatment_status_of(*, count: int, baseline: int | None, latest: int | None)
         return "no-data"
     if count == 1:
         return "baseline-only"
+    if latest is None:
+        # Two or more scores always include a latest one (as before, comparing None is a TypeError).
+        raise TypeError("treatment_status_of: a count of 2 or more needs a latest score")
     if latest < 5:
         return "remission"
     if baseline and latest <= baseline * 0.5:

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import access, audit
+from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
 from careteam.viewutils import call_service, form_data, render_form
 from patients import access as patient_access
@@ -16,7 +17,7 @@ from .forms import CarePlanForm, CareTeamAddForm, GoalEditForm, GoalForm, Patien
 
 @login_required
 @require_http_methods(["GET"])
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     patients = selectors.patient_list(actor=request.user, search=search)
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
@@ -32,7 +33,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(request.user, Perm.ADD_PATIENT)
     form = PatientForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -46,7 +47,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.CHANGE_DEMOGRAPHICS)
     if request.method == "GET":
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
@@ -63,7 +64,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+def care_team_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
     form = CareTeamAddForm(request.POST, staff_queryset=selectors.assignable_staff(patient=patient))
     if form.is_valid():
@@ -78,7 +79,7 @@ def care_team_add(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> HttpResponse:
+def care_team_remove(request: AuthenticatedHttpRequest, patient_id: int, member_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
     member = get_object_or_404(selectors.care_team(patient=patient), pk=member_id)
     services.care_team_remove(actor=request.user, member=member)
@@ -88,7 +89,7 @@ def care_team_remove(request: HttpRequest, patient_id: int, member_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def care_plan_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     plan = selectors.care_plan(patient=patient)
     if request.method == "GET":
@@ -108,7 +109,7 @@ def care_plan_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def goal_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     form = GoalForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -123,7 +124,7 @@ def goal_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
     if request.method == "GET":
@@ -143,7 +144,7 @@ def goal_edit(request: HttpRequest, patient_id: int, goal_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET"])
-def care_plan_history(request: HttpRequest, patient_id: int) -> HttpResponse:
+def care_plan_history(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplanhistory",
                  object_id=patient.pk, patient_id=patient.pk)

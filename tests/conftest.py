@@ -62,17 +62,17 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    admin = UserFactory(username="ada", first_name="Ada", last_name="Admin", role=Role.ADMIN)
-    therapist = UserFactory(username="theo", first_name="Theo", last_name="Rivera",
-                            role=Role.THERAPIST)
-    psychiatrist = UserFactory(username="priya", first_name="Priya", last_name="Shah",
-                               role=Role.PSYCHIATRIST)
-    case_manager = UserFactory(username="carmen", first_name="Carmen", last_name="Lopez",
-                               role=Role.CASE_MANAGER)
-    outsider = UserFactory(username="olivia", first_name="Olivia", last_name="Other",
-                           role=Role.THERAPIST)
-    newcomer = UserFactory(username="nick", first_name="Nick", last_name="New",
-                           role=Role.THERAPIST)
+    admin = UserFactory.create(username="ada", first_name="Ada", last_name="Admin", role=Role.ADMIN)
+    therapist = UserFactory.create(username="theo", first_name="Theo", last_name="Rivera",
+                                   role=Role.THERAPIST)
+    psychiatrist = UserFactory.create(username="priya", first_name="Priya", last_name="Shah",
+                                      role=Role.PSYCHIATRIST)
+    case_manager = UserFactory.create(username="carmen", first_name="Carmen", last_name="Lopez",
+                                      role=Role.CASE_MANAGER)
+    outsider = UserFactory.create(username="olivia", first_name="Olivia", last_name="Other",
+                                  role=Role.THERAPIST)
+    newcomer = UserFactory.create(username="nick", first_name="Nick", last_name="New",
+                                  role=Role.THERAPIST)
     patient = make_patient(
         actor=admin, first_name="Jordan", last_name="Avery",
         team=[(therapist, Role.THERAPIST), (psychiatrist, Role.PSYCHIATRIST),

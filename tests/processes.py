@@ -107,6 +107,7 @@ class CeleryWorker:
         wait_for(self._ready, timeout=60, what=f"celery worker (log: {self.log})")
 
     def _ready(self) -> bool:
+        assert self.process is not None, "start() first"
         if self.process.poll() is not None:
             raise AssertionError(f"celery worker exited:\n{self.log.read_text()}")
         return "ready." in self.log.read_text()
@@ -116,6 +117,7 @@ class CeleryWorker:
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, no acknowledgement of the task in hand."""
+        assert self.process is not None, "start() first"
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
@@ -139,14 +141,16 @@ class CeleryClientConfig:
         # Drop every cached broker connection (kombu keeps pools per URL, process-wide), so the
         # next publish connects afresh to whatever broker_url now says.
         kombu_pools.reset()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        celery_app._pool = None  # type: ignore[attr-defined]  # Celery keeps its pool private
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # private in Celery too
 
     def __enter__(self) -> "CeleryClientConfig":
         conf = celery_app.conf
         self.saved = (conf.broker_url, conf.task_default_queue, conf.task_always_eager)
+        # Settings.broker_url is a read-only property over the "broker_url" key (assigning the
+        # attribute stores that key too).
         if self.broker_url:
-            conf.broker_url = self.broker_url
+            conf["broker_url"] = self.broker_url
         conf.task_default_queue = self.queue
         conf.task_always_eager = False
         self._reset_pools()
@@ -154,7 +158,7 @@ class CeleryClientConfig:
 
     def __exit__(self, *exc) -> None:
         conf = celery_app.conf
-        conf.broker_url, conf.task_default_queue, conf.task_always_eager = self.saved
+        conf["broker_url"], conf.task_default_queue, conf.task_always_eager = self.saved
         self._reset_pools()
 
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from careteam import audit
 from careteam.api_common import based_on_version
+from careteam.http import AuthenticatedRequest
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
 from patients.models import Patient
@@ -45,7 +46,7 @@ class TherapyCourseListView(PatientRecordListView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.courses(patient=patient)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = TherapyCourseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -60,14 +61,14 @@ class TherapyCourseDetailView(APIView):
 
     serializer_class = TherapyCourseSerializer
 
-    def get(self, request: Request, patient_id: int, course_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, course_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapycourse",
                      object_id=course.pk, patient_id=patient.pk)
         return _versioned(TherapyCourseSerializer(course).data, course.version)
 
-    def patch(self, request: Request, patient_id: int, course_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int, course_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
         version = based_on_version(request)
@@ -93,7 +94,7 @@ class TherapySessionListView(PatientRecordListView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.sessions(patient=patient)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = TherapySessionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -109,7 +110,7 @@ class TherapySessionDetailView(APIView):
 
     serializer_class = TherapySessionSerializer
 
-    def get(self, request: Request, patient_id: int, session_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, session_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapysession",
@@ -117,7 +118,7 @@ class TherapySessionDetailView(APIView):
         return _versioned(TherapySessionSerializer(session).data, session.version)
 
     @extend_schema(request=TherapySessionUpdateSerializer, responses=TherapySessionSerializer)
-    def patch(self, request: Request, patient_id: int, session_id: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, patient_id: int, session_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
         version = based_on_version(request)
@@ -142,7 +143,7 @@ class ProgressNoteListView(PatientRecordListView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.progress_notes(patient=patient)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = ProgressNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -155,7 +156,7 @@ class ProgressNoteListView(PatientRecordListView):
 class ProgressNoteDetailView(APIView):
     serializer_class = ProgressNoteSerializer
 
-    def get(self, request: Request, patient_id: int, note_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, note_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         note = get_object_or_404(selectors.progress_notes(patient=patient), pk=note_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="progressnote",
@@ -170,6 +171,7 @@ class PsychotherapyNoteListView(PatientRecordListView):
     """GET: the caller's OWN psychotherapy notes on this patient; POST: write one. Therapists on
     the team only; nobody ever sees another person's notes. Every access is audited."""
 
+    request: AuthenticatedRequest
     serializer_class = PsychotherapyNoteSerializer
     object_type = "psychotherapynote"
     read_action = patient_access.RECORD_THERAPY
@@ -180,11 +182,11 @@ class PsychotherapyNoteListView(PatientRecordListView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
         # The listing itself, also when it is empty (the notes read are audited one by one).
-        audit.record(actor=request.user, action=audit.Action.LIST, object_type=self.object_type,
+        audit.record(actor=self.request.user, action=audit.Action.LIST, object_type=self.object_type,
                      object_id="*", patient_id=int(self.kwargs["patient_id"]))
         return response
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = PsychotherapyNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -196,7 +198,7 @@ class PsychotherapyNoteListView(PatientRecordListView):
 class PsychotherapyNoteDetailView(APIView):
     serializer_class = PsychotherapyNoteSerializer
 
-    def get(self, request: Request, patient_id: int, note_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, note_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         note = selectors.psychotherapy_note_open(actor=request.user, patient=patient,
                                                  note_id=note_id)
@@ -226,7 +228,7 @@ class AssessmentListView(PatientRecordListView):
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def post(self, request: Request, patient_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = AssessmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -238,7 +240,7 @@ class AssessmentListView(PatientRecordListView):
 class AssessmentDetailView(APIView):
     serializer_class = AssessmentSerializer
 
-    def get(self, request: Request, patient_id: int, assessment_id: int) -> Response:
+    def get(self, request: AuthenticatedRequest, patient_id: int, assessment_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         assessment = get_object_or_404(selectors.assessments(patient=patient), pk=assessment_id)
         audit.record(actor=request.user, action=audit.Action.VIEW, object_type="assessment",

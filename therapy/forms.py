@@ -21,6 +21,14 @@ def _number(low: int, high: int) -> forms.NumberInput:
     return forms.NumberInput(attrs={"min": low, "max": high})
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, a ChoiceField declared on the class (choices set per form)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} must be a ChoiceField")
+    return field
+
+
 class CourseForm(forms.Form):
     modality = forms.ChoiceField(choices=Modality.choices)
     planned_sessions = forms.IntegerField(label="Planned number of sessions",
@@ -37,8 +45,9 @@ def course_label(course: TherapyCourse) -> str:
     """E.g. "CBT from 2026-01-05 (7 of 12 attended)"; ``course`` comes from selectors.courses."""
     state = "" if course.status == TherapyCourse.Status.ACTIVE else (
         f", {course.get_status_display().lower()}")
+    attended = course.attended_count  # type: ignore[attr-defined]  # annotated by selectors.courses
     return (f"{course.get_modality_display()} from {course.start_date:%Y-%m-%d} "
-            f"({course.attended_count} of {course.planned_sessions} attended{state})")
+            f"({attended} of {course.planned_sessions} attended{state})")
 
 
 class SessionEditForm(forms.Form):
@@ -64,10 +73,10 @@ class SessionForm(SessionEditForm):
     def __init__(self, *args, courses=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["version"]
-        self.fields["course"].choices = [("", "No course")] + [
+        _choice_field(self, "course").choices = [("", "No course")] + [
             (course.pk, course_label(course)) for course in courses]
         self.fields["modality"].required = False
-        self.fields["modality"].choices = [("", "Same as the course"), *Modality.choices]
+        _choice_field(self, "modality").choices = [("", "Same as the course"), *Modality.choices]
 
 
 class ProgressNoteForm(forms.Form):
@@ -79,7 +88,7 @@ class ProgressNoteForm(forms.Form):
 
     def __init__(self, *args, sessions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [("", "Not about one session")] + [
+        _choice_field(self, "session").choices = [("", "Not about one session")] + [
             (session.pk, f"{session.starts_at:%Y-%m-%d %H:%M} · {session.get_attendance_display()}")
             for session in sessions
         ]

@@ -3,6 +3,7 @@ psychotherapy notes, to one author) and load related rows up front, so a list co
 number of queries whatever its length."""
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -151,7 +152,13 @@ def measure_trends(*, patient: Patient) -> list[MeasureTrend]:
     return trends
 
 
-def _edge(patient: Patient, *, ascending: bool) -> QuerySet[Assessment]:
+class _IdRow(TypedDict):
+    """A row of ``.values("id")``."""
+
+    id: int
+
+
+def _edge(patient: Patient, *, ascending: bool) -> QuerySet[Assessment, _IdRow]:
     order = ("administered_on", "id") if ascending else ("-administered_on", "-id")
     return (Assessment.objects.filter(patient=patient, instrument=OuterRef("instrument"))
             .order_by(*order).values("id")[:1])

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from careteam import audit
@@ -49,7 +49,8 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _choice(errors: Errors, field: str, value: Any, choices: type, noun: str) -> None:
+def _choice(errors: Errors, field: str, value: Any, choices: type[models.TextChoices],
+            noun: str) -> None:
     if value not in choices.values:
         errors[field] = [f"Choose a {noun}: {', '.join(choices.values)}."]
 
@@ -311,6 +312,8 @@ def _flag_missed_sessions(session: TherapySession) -> None:
         run = run.filter(starts_at__gt=last_attended.starts_at)
     first_missed = run.filter(attendance=TherapySession.Attendance.NO_SHOW).order_by(
         "starts_at", "id").first()
+    if first_missed is None:  # the no-shows start at the same time as the last attended session
+        return
     flag_services.flag_raise(
         actor=None, patient=session.patient, category=Flag.Category.MISSED_SESSIONS,
         severity=Flag.Severity.ROUTINE, source_type="therapysession", source_id=session.pk,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
+from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
 from careteam.viewutils import call_service, form_data, render_form
 from patients import access as patient_access
@@ -37,7 +38,7 @@ def _page(request: HttpRequest, rows: QuerySet, param: str) -> Page:
 
 @login_required
 @require_http_methods(["GET"])
-def therapy_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
+def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """Courses, sessions ("session N of M"), progress notes and measures over time. Each list is
     paged on its own (``page``, ``notes_page``, ``measures_page``)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
@@ -67,7 +68,7 @@ def therapy_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_course_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def therapy_course_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     form = CourseForm(form_data(request), initial={"planned_sessions": 12,
                                                       "start_date": timezone.localdate()})
@@ -83,7 +84,7 @@ def therapy_course_create(request: HttpRequest, patient_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_course_edit(request: HttpRequest, patient_id: int, course_id: int) -> HttpResponse:
+def therapy_course_edit(request: AuthenticatedHttpRequest, patient_id: int, course_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
     if request.method == "GET":
@@ -107,7 +108,7 @@ def therapy_course_edit(request: HttpRequest, patient_id: int, course_id: int) -
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_session_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def therapy_session_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     courses = list(selectors.courses(patient=patient))
     active = next((c for c in courses if c.status == c.Status.ACTIVE), None)
@@ -133,7 +134,7 @@ def therapy_session_create(request: HttpRequest, patient_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_session_edit(request: HttpRequest, patient_id: int, session_id: int) -> HttpResponse:
+def therapy_session_edit(request: AuthenticatedHttpRequest, patient_id: int, session_id: int) -> HttpResponse:
     """Edit a session, e.g. to record attendance and the alliance rating afterwards."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
@@ -159,7 +160,7 @@ def therapy_session_edit(request: HttpRequest, patient_id: int, session_id: int)
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_progress_note_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def therapy_progress_note_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     recent = selectors.sessions(patient=patient)[:RECENT_SESSIONS_FOR_NOTES]
     form = ProgressNoteForm(form_data(request), sessions=recent,
@@ -187,7 +188,7 @@ def _instrument(slug: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_assessment_create(request: HttpRequest, patient_id: int,
+def therapy_assessment_create(request: AuthenticatedHttpRequest, patient_id: int,
                               instrument: str) -> HttpResponse:
     """The questionnaire item by item; any care-team member may record one."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
@@ -208,7 +209,7 @@ def therapy_assessment_create(request: HttpRequest, patient_id: int,
 
 @login_required
 @require_http_methods(["GET"])
-def therapy_assessment_detail(request: HttpRequest, patient_id: int,
+def therapy_assessment_detail(request: AuthenticatedHttpRequest, patient_id: int,
                               assessment_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     assessment = get_object_or_404(selectors.assessments(patient=patient), pk=assessment_id)
@@ -224,7 +225,7 @@ def therapy_assessment_detail(request: HttpRequest, patient_id: int,
 
 @login_required
 @require_http_methods(["GET"])
-def therapy_psychotherapy_note_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+def therapy_psychotherapy_note_list(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The signed-in therapist's own psychotherapy notes on this patient; nobody else's."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     page = _page(request, selectors.psychotherapy_notes(actor=request.user, patient=patient),
@@ -239,7 +240,7 @@ def therapy_psychotherapy_note_list(request: HttpRequest, patient_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_psychotherapy_note_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+def therapy_psychotherapy_note_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     form = PsychotherapyNoteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -255,7 +256,7 @@ def therapy_psychotherapy_note_create(request: HttpRequest, patient_id: int) -> 
 
 @login_required
 @require_http_methods(["GET"])
-def therapy_psychotherapy_note_detail(request: HttpRequest, patient_id: int,
+def therapy_psychotherapy_note_detail(request: AuthenticatedHttpRequest, patient_id: int,
                                       note_id: int) -> HttpResponse:
     """One of the signed-in therapist's own notes; 404 for anybody else (audited either way)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)

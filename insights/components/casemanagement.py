@@ -64,13 +64,12 @@ TOP_REASONS = 3
 def team_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     low, high = day_bounds(start, end)
     completed = ReferralStatusChange.objects.filter(referral=OuterRef("pk"), to_status="completed")
-    rows = (Referral.objects.filter(patient_id__in=patient_ids)
-            .annotate(ended_at=Min("history__changed_at",
-                                   filter=Q(history__to_status__in=END_STATES)),
-                      was_completed=Exists(completed))
-            .filter(ended_at__gte=low, ended_at__lt=high)
-            .values_list("was_completed", "reason"))
-    rows = list(rows)
+    rows = list(Referral.objects.filter(patient_id__in=patient_ids)
+                .annotate(ended_at=Min("history__changed_at",
+                                       filter=Q(history__to_status__in=END_STATES)),
+                          was_completed=Exists(completed))
+                .filter(ended_at__gte=low, ended_at__lt=high)
+                .values_list("was_completed", "reason"))
     done = sum(1 for was_completed, _reason in rows if was_completed)
     labels = dict(Referral.Reason.choices)
     reasons = Counter(labels.get(reason, "No reason given")

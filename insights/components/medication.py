@@ -54,12 +54,13 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
         entries.append(Entry(at=start_of_day(order.start_date), component=COMPONENT, kind=kind,
                              title=short(title), who_id=order.prescriber_id, url=page,
                              source="medication.start", id=order.pk))
-    entries += [
-        Entry(at=start_of_day(order.end_date), component=COMPONENT, kind="medication_stop",
-              title=short(f"{order.drug_name} stopped"), who_id=order.prescriber_id, url=page,
-              source="medication.stop", id=order.pk)
-        for order in stops
-    ]
+    for order in stops:
+        if order.end_date is None:  # the medorder_ended_has_end_date constraint
+            raise ValueError(f"Discontinued medication order {order.pk} has no end date.")
+        entries.append(Entry(at=start_of_day(order.end_date), component=COMPONENT,
+                             kind="medication_stop", title=short(f"{order.drug_name} stopped"),
+                             who_id=order.prescriber_id, url=page, source="medication.stop",
+                             id=order.pk))
     entries += [
         Entry(at=start_of_day(report.onset_date), component=COMPONENT, kind="side_effect",
               title=short(f"Side effect of {report.order.drug_name}: {report.symptom} "

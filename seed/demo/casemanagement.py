@@ -21,7 +21,8 @@ def _resources(admin: User) -> dict[str, CommunityResource]:
                                          data=CSV.read_bytes())
     # Run it now (the referrals below need the directory); the queued job then finds it done.
     services.resource_import_process(import_id=job.pk)
-    return {r.external_id: r for r in CommunityResource.objects.filter(external_id__startswith="DEMO-")}
+    demo = CommunityResource.objects.filter(external_id__startswith="DEMO-")
+    return {r.external_id: r for r in demo if r.external_id is not None}
 
 
 def _at(today: datetime.date, days_ago: int, hour: int) -> datetime.datetime:

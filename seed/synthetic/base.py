@@ -12,7 +12,7 @@ import itertools
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -66,12 +66,15 @@ class SeedContext:
         return self.now - datetime.timedelta(days=days)
 
 
-def bulk(model: type[models.Model], objs: Iterable[models.Model], batch: int = BATCH) -> list:
+M = TypeVar("M", bound=models.Model)
+
+
+def bulk(model: type[M], objs: Iterable[M], batch: int = BATCH) -> list[M]:
     """bulk_create in batches without holding more than one batch of unsaved objects."""
-    created: list = []
+    created: list[M] = []
     iterator = iter(objs)
     while True:
         part = list(itertools.islice(iterator, batch))
         if not part:
             return created
-        created.extend(model.objects.bulk_create(part, batch_size=batch))
+        created.extend(model._default_manager.bulk_create(part, batch_size=batch))

@@ -22,7 +22,7 @@ FLAG_MESSAGES = {
 def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
     rng = ctx.rng
     flags: list[Flag] = []
-    raisers: list[tuple[int, int]] = []  # (raiser index in team, acker id or 0)
+    acks: list[tuple[int, datetime.datetime | None]] = []  # per flag: (acker id, when) or (0, None)
     for p in chunk:
         if rng.random() >= 0.2:
             continue
@@ -36,7 +36,7 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
             severity="urgent" if rng.random() < 0.2 else "routine",
             message=FLAG_MESSAGES[category], status="acknowledged" if acker else "open",
             created_at=raised_at, acted_on_at=ack_at))
-        raisers.append((raiser, acker))
+        acks.append((acker, ack_at))
     # A clinical-change flag puts the patient on the psychiatric review list (flags.services).
     review = {f.patient_id: f.created_at.date() for f in flags if f.category == "clinical_change"}
     # Every synthetic flag is still open (acknowledged or not): the summary counts them all.
@@ -47,8 +47,8 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
         batch_size=BATCH)
     flags = Flag.objects.bulk_create(flags, batch_size=BATCH)
     FlagAcknowledgement.objects.bulk_create(
-        [FlagAcknowledgement(flag_id=flag.pk, user_id=acker, at=flag.acted_on_at)
-         for flag, (_raiser, acker) in zip(flags, raisers, strict=True) if acker],
+        [FlagAcknowledgement(flag_id=flag.pk, user_id=acker, at=at)
+         for flag, (acker, at) in zip(flags, acks, strict=True) if at is not None],
         batch_size=BATCH)
 
 

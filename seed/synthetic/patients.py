@@ -19,7 +19,7 @@ FIRST = ["Alex", "Sam", "Jordan", "Riley", "Morgan", "Casey", "Jamie", "Taylor",
 LAST = ["Smith", "Jones", "Brown", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Chen", "Okafor",
         "Shah", "Rivera", "Nguyen", "Kim", "Novak", "Berg", "Costa", "Dubois", "Ivanova", "Moreau"]
 TEAM_ROLES = (Role.THERAPIST, Role.PSYCHIATRIST, Role.CASE_MANAGER)
-ROLE_TAG = {Role.THERAPIST: "t", Role.PSYCHIATRIST: "p", Role.CASE_MANAGER: "c"}
+ROLE_TAG: dict[str, str] = {Role.THERAPIST: "t", Role.PSYCHIATRIST: "p", Role.CASE_MANAGER: "c"}
 
 
 def username(role: str, team: int) -> str:
@@ -37,7 +37,7 @@ def prepare(ctx: SeedContext) -> None:
              password=password, is_active=True)
         for n in range(1, teams + 1) for role in TEAM_ROLES))
     ids = [u.pk for u in users]
-    ctx.teams = [tuple(ids[i:i + 3]) for i in range(0, len(ids), 3)]
+    ctx.teams = [(ids[i], ids[i + 1], ids[i + 2]) for i in range(0, len(ids), 3)]
     perms = Permission.objects.filter(content_type__app_label="patients",
                                       content_type__model="patient")
     by_codename = {p.codename: p.pk for p in perms}

@@ -6,7 +6,7 @@ from careteam.roles import Role
 PASSWORD = "Correct-Horse-42!"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

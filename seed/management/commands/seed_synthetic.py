@@ -75,7 +75,8 @@ class Command(BaseCommand):
             # over worker processes; each opens its own connection after the fork.
             connections.close_all()
             if getattr(connection, "pool", None) is not None:
-                connection.close_pool()  # pooled connections must not be shared with the children
+                # pooled connections must not be shared with the children
+                connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL backend; missing from django-stubs
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.starmap(_seed_chunks_in_worker, [(ctx, firsts[w::workers])
                                                       for w in range(workers)])
