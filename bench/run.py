@@ -40,8 +40,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # ruff: noqa: S603, S607 - fixed commands (createdb, manage.py, gunicorn, wrk), no outside input
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
-                              "postgres://postgres@127.0.0.1:5432/careteam_bench")
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/careteam_bench")
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
 DURATION = int(os.environ.get("BENCH_DURATION", "15"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
@@ -65,15 +64,15 @@ SERVER_ENV = {
 
 
 def sh(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=check,
-                          text=True, capture_output=True)
+    return subprocess.run(
+        args, cwd=ROOT, env={**os.environ, **(env or {})}, check=check, text=True, capture_output=True
+    )
 
 
 def prepare_database() -> None:
     url = urlparse(DATABASE_URL)
     name = url.path.lstrip("/")
-    pg = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U",
-          url.username or "postgres"]
+    pg = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
     if sh("createdb", *pg, name, check=False).returncode == 0:
         print(f"Created database {name}")
     env = {**SERVER_ENV, "DJANGO_SETTINGS_MODULE": "careteam.settings", "DATABASE_POOL": "false"}
@@ -81,9 +80,13 @@ def prepare_database() -> None:
     sh(str(BIN / "python"), "manage.py", "collectstatic", "--noinput", env=env)  # DEBUG off
     print(f"Seeding {PATIENTS} patients (or reusing them) ...", flush=True)
     started = time.monotonic()
-    result = subprocess.run([str(BIN / "python"), "manage.py", "seed_synthetic", "--patients",
-                             str(PATIENTS), "--reuse"], cwd=ROOT, env={**os.environ, **env},
-                            check=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "python"), "manage.py", "seed_synthetic", "--patients", str(PATIENTS), "--reuse"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        text=True,
+    )
     print(f"Seed step: {time.monotonic() - started:.1f} s (exit {result.returncode})")
 
 
@@ -104,8 +107,7 @@ def sign_in() -> tuple[str, str, int]:
     token, _ = Token.objects.get_or_create(user=user)
     client = Client()
     client.force_login(user)
-    patient_id = (patient_access.team_patients(user).order_by("pk")
-                  .values_list("pk", flat=True).first())
+    patient_id = patient_access.team_patients(user).order_by("pk").values_list("pk", flat=True).first()
     if patient_id is None:
         raise SystemExit(f"{CLINICIAN} has no patients: seed the benchmark database again")
     return token.key, client.cookies["sessionid"].value, patient_id
@@ -123,8 +125,7 @@ def explain(paths: list[tuple[str, dict]]) -> list[str]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username=CLINICIAN))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s",
-                       [LARGE_TABLE])
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s", [LARGE_TABLE])
         large = {name for (name,) in cursor.fetchall()}
     found = []
     for path, headers in paths:
@@ -162,9 +163,21 @@ def free_port() -> int:
 
 def start_server(port: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "careteam.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **SERVER_ENV}, start_new_session=True)
+        [
+            str(BIN / "gunicorn"),
+            "careteam.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+        start_new_session=True,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
@@ -198,23 +211,34 @@ def to_ms(text: str) -> float:
 
 def wrk(url: str, header: str, connections: int, seconds: int) -> dict:
     threads = min(THREADS, connections)
-    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-                          "-H", header, url], check=True, text=True, capture_output=True).stdout
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", header, url],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
     requests = int(matched(re.search(r"(\d+) requests in", out), "request count", out).group(1))
     # The "Latency Distribution" lines (--latency), e.g. "     50%   12.34ms".
     p50 = to_ms(matched(re.search(r"^\s+50%\s+(\S+)$", out, re.M), "p50", out).group(1))
     p99 = to_ms(matched(re.search(r"^\s+99%\s+(\S+)$", out, re.M), "p99", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"requests": requests, "seconds": seconds, "p50": p50, "p99": p99,
-            "non2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "requests": requests,
+        "seconds": seconds,
+        "p50": p50,
+        "p99": p99,
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def combine(rounds: list[dict]) -> dict:
     """Requests/s over all rounds; the median of the rounds' p50 and the worst p99."""
-    return {"rps": sum(r["requests"] for r in rounds) / sum(r["seconds"] for r in rounds),
-            "p50": statistics.median(r["p50"] for r in rounds),
-            "p99": max(r["p99"] for r in rounds),
-            "non2xx": sum(r["non2xx"] for r in rounds)}
+    return {
+        "rps": sum(r["requests"] for r in rounds) / sum(r["seconds"] for r in rounds),
+        "p50": statistics.median(r["p50"] for r in rounds),
+        "p99": max(r["p99"] for r in rounds),
+        "non2xx": sum(r["non2xx"] for r in rounds),
+    }
 
 
 def measure(base: str, targets: list, connections: int) -> dict:
@@ -223,8 +247,7 @@ def measure(base: str, targets: list, connections: int) -> dict:
     seconds = max(1, DURATION // ROUNDS)
     rounds: dict[str, list[dict]] = {label: [] for label, *_ in targets}
     for number in range(1, ROUNDS + 1):
-        print(f"  round {number}/{ROUNDS}: {connections} connections, {seconds} s per target",
-              flush=True)
+        print(f"  round {number}/{ROUNDS}: {connections} connections, {seconds} s per target", flush=True)
         for label, path, auth, _target in targets:
             rounds[label].append(wrk(base + path, auth, connections, seconds))
     return {label: combine(found) for label, found in rounds.items()}
@@ -275,19 +298,29 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"\n{PATIENTS} patients; gunicorn 2 workers, pooled connections, DEBUG off; wrk over "
-          f"loopback, {ROUNDS} interleaved rounds, {DURATION} s per target in each table")
+    print(
+        f"\n{PATIENTS} patients; gunicorn 2 workers, pooled connections, DEBUG off; wrk over "
+        f"loopback, {ROUNDS} interleaved rounds, {DURATION} s per target in each table"
+    )
     report(f"Throughput, {CONNECTIONS} connections", targets, throughput, "rps_ratio")
-    report(f"Latency, {LATENCY_CONNECTIONS} connections (one per worker)", targets, latency,
-           "p50_ms")
-    views = [(path, {"HTTP_AUTHORIZATION": auth.split(": ", 1)[1]} if "Token" in auth else {})
-             for _label, path, auth, _target in targets[1:]]
-    views += [("/caseload/review/", {}), ("/api/v1/caseload/?ordering=-weeks&overdue=true", {
-        "HTTP_AUTHORIZATION": api_auth.split(": ", 1)[1]}), ("/metrics/", {})]
+    report(f"Latency, {LATENCY_CONNECTIONS} connections (one per worker)", targets, latency, "p50_ms")
+    views = [
+        (path, {"HTTP_AUTHORIZATION": auth.split(": ", 1)[1]} if "Token" in auth else {})
+        for _label, path, auth, _target in targets[1:]
+    ]
+    views += [
+        ("/caseload/review/", {}),
+        (
+            "/api/v1/caseload/?ordering=-weeks&overdue=true",
+            {"HTTP_AUTHORIZATION": api_auth.split(": ", 1)[1]},
+        ),
+        ("/metrics/", {}),
+    ]
     scans = explain(views)
-    print(f"\nEXPLAIN of every query of {len(views)} views: "
-          + ("no sequential scan of a table over "
-             f"{LARGE_TABLE:,} rows" if not scans else "\n".join(scans)))
+    print(
+        f"\nEXPLAIN of every query of {len(views)} views: "
+        + (f"no sequential scan of a table over {LARGE_TABLE:,} rows" if not scans else "\n".join(scans))
+    )
 
 
 if __name__ == "__main__":

@@ -56,7 +56,6 @@ def sees_every_patient(user: StaffUser) -> bool:
     return can(user, Perm.VIEW_ALL_DEMOGRAPHICS)
 
 
-
 def can_see_resources(user: StaffUser) -> bool:
     """The community resource directory: any clinician, and whoever manages it."""
     return is_clinician(user) or can(user, Perm.MANAGE_RESOURCES)

@@ -66,6 +66,7 @@ class AuditListView(ListAPIView):
         access.require(self.request.user, Perm.VIEW_AUDIT)
         form = AuditFilterForm(self.request.query_params)
         if not form.is_valid():
-            raise ValidationError({field: [str(message) for message in errors]
-                                   for field, errors in form.errors.items()})
+            raise ValidationError(
+                {field: [str(message) for message in errors] for field, errors in form.errors.items()}
+            )
         return selectors.audit_events(actor=self.request.user, **form.filters())

@@ -43,8 +43,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response({"detail": str(exc) or "You do not have permission to perform this action."},
-                        status=status.HTTP_403_FORBIDDEN)
+        return Response(
+            {"detail": str(exc) or "You do not have permission to perform this action."},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     return drf_exception_handler(exc, context)
 
 
@@ -56,11 +58,15 @@ def based_on_version(request: Any) -> int:
         raw = request.data.get("version")
         field = "version"
     if raw in (None, ""):
-        raise ValidationError({"version": [
-            "Send the version you are editing (the `version` field or an If-Match header), "
-            "so a colleague's change is never overwritten."]})
+        raise ValidationError(
+            {
+                "version": [
+                    "Send the version you are editing (the `version` field or an If-Match header), "
+                    "so a colleague's change is never overwritten."
+                ]
+            }
+        )
     try:
-        return int(str(raw).strip().strip('W/').strip('"'))
+        return int(str(raw).strip().strip("W/").strip('"'))
     except ValueError:
         raise ValidationError({field: ["Must be a whole number."]}) from None
-

@@ -46,10 +46,19 @@ def record_reads(
         # The registry and other lists are read all day: one statement with the ids as arrays
         # costs a third of what building and inserting 50 model instances does.
         with connection.cursor() as cursor:
-            cursor.execute(_insert_reads_sql(), [
-                timezone.now(), actor.pk, action, object_type, request_id,
-                _NO_CHANGES.get_db_prep_save({}, connection),
-                [str(obj.pk) for obj in objects], [getattr(obj, patient_attr) for obj in objects]])
+            cursor.execute(
+                _insert_reads_sql(),
+                [
+                    timezone.now(),
+                    actor.pk,
+                    action,
+                    object_type,
+                    request_id,
+                    _NO_CHANGES.get_db_prep_save({}, connection),
+                    [str(obj.pk) for obj in objects],
+                    [getattr(obj, patient_attr) for obj in objects],
+                ],
+            )
         return
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -72,13 +81,25 @@ def _insert_reads_sql() -> str:
     """PostgreSQL: the same row for each (object id, patient id) pair of two arrays."""
     quote = connection.ops.quote_name
     fields = {field.name: field for field in AuditEvent._meta.concrete_fields}
-    columns = ", ".join(quote(fields[name].column) for name in (
-        "at", "actor", "action", "object_type", "object_id", "patient_id", "request_id",
-        "changes"))
+    columns = ", ".join(
+        quote(fields[name].column)
+        for name in (
+            "at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "patient_id",
+            "request_id",
+            "changes",
+        )
+    )
     # Table and column names come from the model, every value is a parameter.
-    return (f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "  # noqa: S608
-            "SELECT %s, %s, %s, %s, ids.object_id, ids.patient_id, %s, %s "
-            "FROM unnest(%s::text[], %s::bigint[]) AS ids (object_id, patient_id)")
+    return (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) "  # noqa: S608
+        "SELECT %s, %s, %s, %s, ids.object_id, ids.patient_id, %s, %s "
+        "FROM unnest(%s::text[], %s::bigint[]) AS ids (object_id, patient_id)"
+    )
 
 
 def field_changes(before: dict, after: dict, *, values: Iterable[str] = ()) -> dict:

@@ -25,7 +25,8 @@ class StaffEditForm(forms.Form):
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(
-        required=False, label="Active",
+        required=False,
+        label="Active",
         help_text="Unticking signs this person out everywhere at once and ends their API tokens.",
     )
 
@@ -33,13 +34,10 @@ class StaffEditForm(forms.Form):
 class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(queryset=User.objects.all(), required=False, label="Staff member")
     patient = forms.IntegerField(required=False, min_value=1, label="Patient id")
-    action = forms.ChoiceField(choices=[("", "Any action"), *AuditEvent.Action.choices],
-                               required=False)
+    action = forms.ChoiceField(choices=[("", "Any action"), *AuditEvent.Action.choices], required=False)
     object_type = forms.CharField(required=False, max_length=50, label="Record type")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            label="From")
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            label="To")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -61,5 +59,6 @@ class AuditFilterForm(forms.Form):
 
 
 class NotificationPreferenceForm(forms.Form):
-    email_notifications = forms.ChoiceField(choices=User.EmailPreference.choices,
-                                            widget=forms.RadioSelect, label="Email me about")
+    email_notifications = forms.ChoiceField(
+        choices=User.EmailPreference.choices, widget=forms.RadioSelect, label="Email me about"
+    )

@@ -25,7 +25,9 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices)
     email_notifications = models.CharField(
-        max_length=10, choices=EmailPreference.choices, default=EmailPreference.ACTION,
+        max_length=10,
+        choices=EmailPreference.choices,
+        default=EmailPreference.ACTION,
         help_text="In-app notifications are always on.",
     )
 

@@ -20,7 +20,7 @@ class WindowCountPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self._at_least_one(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page])
+        rows = list(self.object_list[bottom : bottom + self.per_page])
         if rows:
             self.__dict__["count"] = rows[0][-1]  # Paginator.count is a cached_property
         elif number == 1:

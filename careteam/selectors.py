@@ -9,14 +9,17 @@ from .models import AuditEvent, User
 from .roles import Perm
 
 
-def staff_list(*, actor: User, search: str = "", role: str = "",
-               active: bool | None = None) -> QuerySet[User]:
+def staff_list(
+    *, actor: User, search: str = "", role: str = "", active: bool | None = None
+) -> QuerySet[User]:
     access.require(actor, Perm.MANAGE_STAFF)
     users = User.objects.all()
     if search:
-        users = users.filter(username__icontains=search) | users.filter(
-            last_name__icontains=search
-        ) | users.filter(first_name__icontains=search)
+        users = (
+            users.filter(username__icontains=search)
+            | users.filter(last_name__icontains=search)
+            | users.filter(first_name__icontains=search)
+        )
     if role:
         users = users.filter(role=role)
     if active is not None:

@@ -18,8 +18,18 @@ class StaffSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "role", "is_active",
-                  "password", "last_login", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "is_active",
+            "password",
+            "last_login",
+            "date_joined",
+        ]
         read_only_fields = ["id", "last_login", "date_joined"]
         # Uniqueness is checked by the service (case-insensitively), with one message.
         extra_kwargs: dict[str, dict[str, Any]] = {"username": {"validators": []}}
@@ -37,5 +47,14 @@ class StaffSerializer(serializers.ModelSerializer):
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor", "action", "object_type", "object_id", "patient_id",
-                  "request_id", "changes"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "patient_id",
+            "request_id",
+            "changes",
+        ]

@@ -22,9 +22,7 @@ def role_groups_sync() -> None:
         wanted = []
         for name in perm_names:
             app_label, codename = name.split(".")
-            perm = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if perm is not None:  # not created yet while earlier apps migrate
                 wanted.append(perm)
         group.permissions.set(wanted)
@@ -36,9 +34,7 @@ def role_groups_sync_on_migrate(sender: Any, **kwargs: Any) -> None:
 
 def _validate_role(role: str) -> None:
     if role not in Role.values:
-        raise ValidationError(
-            {"role": [f"Unknown role. Choose one of: {', '.join(Role.values)}."]}
-        )
+        raise ValidationError({"role": [f"Unknown role. Choose one of: {', '.join(Role.values)}."]})
 
 
 def _other_active_admins(user: User) -> bool:
@@ -59,8 +55,7 @@ def staff_create(
     _validate_role(role)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": ["A staff member with this username already exists."]})
-    user = User(username=username, role=role, first_name=first_name, last_name=last_name,
-                email=email)
+    user = User(username=username, role=role, first_name=first_name, last_name=last_name, email=email)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -68,8 +63,13 @@ def staff_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="user", object_id=user.pk,
-                 changes={"role": [None, role]})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="user",
+        object_id=user.pk,
+        changes={"role": [None, role]},
+    )
     return user
 
 
@@ -100,8 +100,10 @@ def staff_update(*, actor: User, user: User, **fields: Any) -> User:
         if user.role == Role.ADMIN and not _other_active_admins(user):
             errors.setdefault("role", []).append("CareTeam needs at least one active admin.")
     new_username = fields.get("username", user.username)
-    if (new_username.lower() != user.username.lower()
-            and User.objects.filter(username__iexact=new_username).exclude(pk=user.pk).exists()):
+    if (
+        new_username.lower() != user.username.lower()
+        and User.objects.filter(username__iexact=new_username).exclude(pk=user.pk).exists()
+    ):
         errors["username"] = ["A staff member with this username already exists."]
     if fields.get("is_active") is False and user.is_active:
         if user.pk == actor.pk:
@@ -123,27 +125,43 @@ def staff_update(*, actor: User, user: User, **fields: Any) -> User:
     changes = audit.field_changes(before, after, values=("role", "is_active"))
     if before["is_active"] and not user.is_active:
         Token.objects.filter(user=user).delete()
-        audit.record(actor=actor, action=audit.Action.DEACTIVATE, object_type="user",
-                     object_id=user.pk, changes=changes)
+        audit.record(
+            actor=actor,
+            action=audit.Action.DEACTIVATE,
+            object_type="user",
+            object_id=user.pk,
+            changes=changes,
+        )
     elif not before["is_active"] and user.is_active:
-        audit.record(actor=actor, action=audit.Action.REACTIVATE, object_type="user",
-                     object_id=user.pk, changes=changes)
+        audit.record(
+            actor=actor,
+            action=audit.Action.REACTIVATE,
+            object_type="user",
+            object_id=user.pk,
+            changes=changes,
+        )
     else:
-        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="user",
-                     object_id=user.pk, changes=changes)
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, object_type="user", object_id=user.pk, changes=changes
+        )
     return user
 
 
 @transaction.atomic
 def notification_preference_set(*, actor: User, email_notifications: str) -> User:
     if email_notifications not in User.EmailPreference.values:
-        raise ValidationError({"email_notifications": [
-            f"Choose one of: {', '.join(User.EmailPreference.values)}."]})
+        raise ValidationError(
+            {"email_notifications": [f"Choose one of: {', '.join(User.EmailPreference.values)}."]}
+        )
     before = actor.email_notifications
     if before != email_notifications:
         actor.email_notifications = email_notifications
         actor.save(update_fields=["email_notifications"])
-        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="user",
-                     object_id=actor.pk, changes={"email_notifications": [before,
-                                                                          email_notifications]})
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            object_type="user",
+            object_id=actor.pk,
+            changes={"email_notifications": [before, email_notifications]},
+        )
     return actor

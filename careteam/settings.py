@@ -73,8 +73,11 @@ LOCAL = DEBUG or TESTING
 # Schema tools (`manage.py makemigrations --check` in CI or a hook) read models and migrations
 # only: they sign nothing and serve nothing, so they run without the production variables. The
 # web, the workers and every other command still refuse to start without them.
-SCHEMA_ONLY = (Path(sys.argv[0]).name == "manage.py"
-               and sys.argv[1:2] in (["makemigrations"], ["showmigrations"], ["sqlmigrate"]))
+SCHEMA_ONLY = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (
+    ["makemigrations"],
+    ["showmigrations"],
+    ["sqlmigrate"],
+)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -82,8 +85,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "local-only-insecure-key-never-used-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]
-                         if LOCAL or SCHEMA_ONLY else [])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if LOCAL or SCHEMA_ONLY else []
+)
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -184,8 +188,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -247,8 +250,13 @@ STORAGES = {
 # --- Redis, cache, Celery -------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL, "KEY_PREFIX": "careteam"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "careteam",
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -279,8 +287,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-republish": {"task": "flags.tasks.republish_outbox", "schedule": 30.0},
     "flags-escalate": {"task": "flags.tasks.escalate_flags", "schedule": 60.0},
     "phq9-review-flags": {"task": "therapy.tasks.raise_phq9_review_flags", "schedule": 6 * 3600.0},
-    "resource-imports-resume": {"task": "casemanagement.tasks.resource_imports_resume",
-                                "schedule": 300.0},
+    "resource-imports-resume": {"task": "casemanagement.tasks.resource_imports_resume", "schedule": 300.0},
 }
 # Directory CSV import: rows per transaction (progress is saved after each chunk).
 CASEMANAGEMENT_IMPORT_CHUNK_SIZE = env_int("CASEMANAGEMENT_IMPORT_CHUNK_SIZE", 100)
@@ -331,8 +338,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "StaffRoleEnum": "careteam.roles.Role",
-        "CareTeamRoleEnum": [("therapist", "Therapist"), ("psychiatrist", "Psychiatrist"),
-                             ("case_manager", "Case manager")],
+        "CareTeamRoleEnum": [
+            ("therapist", "Therapist"),
+            ("psychiatrist", "Psychiatrist"),
+            ("case_manager", "Case manager"),
+        ],
     },
 }
 

@@ -21,8 +21,7 @@ pages = [
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:staff_id>/", views.staff_edit, name="staff_edit"),
     path("audit/", views.audit_log, name="audit_log"),
-    path("account/notifications/", views.notification_preferences,
-         name="notification_preferences"),
+    path("account/notifications/", views.notification_preferences, name="notification_preferences"),
 ]
 
 urlpatterns = [
@@ -36,8 +35,7 @@ urlpatterns = [
     # Integrated views: the patient page, caseload registry and review list, timeline, metrics.
     path("", include("insights.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -37,9 +37,11 @@ V = TypeVar("V", bound=Versioned)
 def stale_message(*, noun: str, based_on: int, current: int, by: object | None = None) -> str:
     """The one message of a refused stale edit."""
     who = f" by {by}" if by else ""
-    return (f"This {noun} was changed{who} since you opened it (you edited version {based_on}, "
-            f"it is now version {current}). Your changes were not saved: reload, review the "
-            "current version and make your change again.")
+    return (
+        f"This {noun} was changed{who} since you opened it (you edited version {based_on}, "
+        f"it is now version {current}). Your changes were not saved: reload, review the "
+        "current version and make your change again."
+    )
 
 
 def no_errors(obj: object) -> Errors:
@@ -85,12 +87,23 @@ def versioned_update(
         obj = lock()
         patient = patient_id(obj) if callable(patient_id) else patient_id
         if version != obj.version:
-            audit.record(actor=actor, action=audit.Action.CONFLICT, object_type=kind,
-                         object_id=obj.pk, patient_id=patient,
-                         changes={"based_on": version, "current": obj.version})
-            stale = StaleEdit(current_version=obj.version, message=stale_message(
-                noun=noun, based_on=version, current=obj.version,
-                by=getattr(obj, "updated_by", None) if stamp_user else None))
+            audit.record(
+                actor=actor,
+                action=audit.Action.CONFLICT,
+                object_type=kind,
+                object_id=obj.pk,
+                patient_id=patient,
+                changes={"based_on": version, "current": obj.version},
+            )
+            stale = StaleEdit(
+                current_version=obj.version,
+                message=stale_message(
+                    noun=noun,
+                    based_on=version,
+                    current=obj.version,
+                    by=getattr(obj, "updated_by", None) if stamp_user else None,
+                ),
+            )
         else:
             before = {name: getattr(obj, name) for name in allowed}
             for name, value in fields.items():
@@ -108,11 +121,18 @@ def versioned_update(
                     stamps.append("updated_by")
                 save(obj, [*changed, *stamps])
                 after = {name: getattr(obj, name) for name in allowed}
-                audit.record(actor=actor, action=audit.Action.UPDATE, object_type=kind,
-                             object_id=obj.pk, patient_id=patient,
-                             changes=(audit_changes(before, after, changed, obj) if audit_changes
-                                      else audit.field_changes(before, after,
-                                                               values=audited_values)))
+                audit.record(
+                    actor=actor,
+                    action=audit.Action.UPDATE,
+                    object_type=kind,
+                    object_id=obj.pk,
+                    patient_id=patient,
+                    changes=(
+                        audit_changes(before, after, changed, obj)
+                        if audit_changes
+                        else audit.field_changes(before, after, values=audited_values)
+                    ),
+                )
                 if after_change is not None:
                     after_change(obj, changed)
     if stale is not None:

@@ -26,8 +26,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
-    staff = selectors.staff_list(actor=request.user, search=search,
-                                 role=role if role in Role.values else "")
+    staff = selectors.staff_list(actor=request.user, search=search, role=role if role in Role.values else "")
     page = Paginator(staff, 50).get_page(request.GET.get("page"))
     context = {"page": page, "search": search, "role": role, "roles": Role.choices}
     if request.htmx:
@@ -56,14 +55,12 @@ def staff_edit(request: AuthenticatedHttpRequest, staff_id: int) -> HttpResponse
     initial = {name: getattr(staff, name) for name in services.STAFF_FIELDS}
     form = StaffEditForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        user = call_service(form, services.staff_update, actor=request.user, user=staff,
-                            **form.cleaned_data)
+        user = call_service(form, services.staff_update, actor=request.user, user=staff, **form.cleaned_data)
         if user is not None:
             messages.success(request, f"Saved {user}.")
             return redirect("staff_list")
     code = 400 if form.errors else 200
-    return render(request, "careteam/staff_form.html", {"form": form, "staff": staff},
-                  status=code)
+    return render(request, "careteam/staff_form.html", {"form": form, "staff": staff}, status=code)
 
 
 @login_required
@@ -87,10 +84,12 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NotificationPreferenceForm(
-        form_data(request), initial={"email_notifications": request.user.email_notifications})
+        form_data(request), initial={"email_notifications": request.user.email_notifications}
+    )
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(
-            actor=request.user, email_notifications=form.cleaned_data["email_notifications"])
+            actor=request.user, email_notifications=form.cleaned_data["email_notifications"]
+        )
         messages.success(request, "Notification settings saved.")
         return redirect("notification_preferences")
     code = 400 if form.errors else 200

@@ -33,9 +33,15 @@ from .serializers import (
 )
 
 
-@extend_schema(parameters=[OpenApiParameter(
-    "current", OpenApiTypes.BOOL,
-    description="Only the latest assessment in each domain (the patient's current needs).")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "current",
+            OpenApiTypes.BOOL,
+            description="Only the latest assessment in each domain (the patient's current needs).",
+        )
+    ]
+)
 class NeedListView(PatientRecordListView):
     """GET: the patient's needs assessments, newest first (?current=true: the latest per domain).
     POST: record an assessment (any care-team member)."""
@@ -69,8 +75,7 @@ class ContactListView(PatientRecordListView):
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = ContactSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contact = services.contact_record(actor=request.user, patient=patient,
-                                          **serializer.validated_data)
+        contact = services.contact_record(actor=request.user, patient=patient, **serializer.validated_data)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -88,8 +93,7 @@ class ReferralListView(PatientRecordListView):
         patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
         serializer = ReferralSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        referral = services.referral_create(actor=request.user, patient=patient,
-                                            **serializer.validated_data)
+        referral = services.referral_create(actor=request.user, patient=patient, **serializer.validated_data)
         referral = selectors.referrals(patient=patient).get(pk=referral.pk)
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
@@ -102,8 +106,13 @@ class ReferralDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, referral_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
-                     object_id=referral.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="referral",
+            object_id=referral.pk,
+            patient_id=patient.pk,
+        )
         return Response(ReferralSerializer(referral).data)
 
 
@@ -116,14 +125,11 @@ class ReferralStatusView(APIView):
     @extend_schema(request=ReferralStatusInputSerializer, responses=ReferralSerializer)
     def post(self, request: AuthenticatedRequest, patient_id: int, referral_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
-        referral = get_object_or_404(selectors.referrals(patient=patient, with_history=False),
-                                     pk=referral_id)
+        referral = get_object_or_404(selectors.referrals(patient=patient, with_history=False), pk=referral_id)
         serializer = ReferralStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.referral_status_change(actor=request.user, referral=referral,
-                                        **serializer.validated_data)
-        return Response(ReferralSerializer(
-            selectors.referrals(patient=patient).get(pk=referral.pk)).data)
+        services.referral_status_change(actor=request.user, referral=referral, **serializer.validated_data)
+        return Response(ReferralSerializer(selectors.referrals(patient=patient).get(pk=referral.pk)).data)
 
 
 class FollowUpListView(ListAPIView):
@@ -135,31 +141,44 @@ class FollowUpListView(ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         user = self.request.user
         access.require(user, Perm.MANAGE_REFERRALS)
-        page = self.paginate_queryset(selectors.overdue_referrals(actor=user)
-                                      .prefetch_related(selectors.HISTORY))
+        page = self.paginate_queryset(
+            selectors.overdue_referrals(actor=user).prefetch_related(selectors.HISTORY)
+        )
         if page is None:
             raise ImproperlyConfigured("The follow-up list is paginated (DEFAULT_PAGINATION_CLASS).")
-        audit.record_reads(actor=user, action=audit.Action.LIST, object_type="referral",
-                           objects=page, patient_attr="patient_id")
+        audit.record_reads(
+            actor=user,
+            action=audit.Action.LIST,
+            object_type="referral",
+            objects=page,
+            patient_attr="patient_id",
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def _resource_filters(request: Request) -> dict:
     params = request.query_params
-    form = ResourceFilterForm({"q": params.get("search", ""), "category": params.get("category", ""),
-                               "active": {"true": "yes", "false": "no"}.get(
-                                   params.get("active", "").lower(), "all")})
+    form = ResourceFilterForm(
+        {
+            "q": params.get("search", ""),
+            "category": params.get("category", ""),
+            "active": {"true": "yes", "false": "no"}.get(params.get("active", "").lower(), "all"),
+        }
+    )
     if not form.is_valid():
-        raise ValidationError({field: [str(message) for message in errors]
-                               for field, errors in form.errors.items()})
+        raise ValidationError(
+            {field: [str(message) for message in errors] for field, errors in form.errors.items()}
+        )
     return form.filters()
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("search", str, description="Words to find in name, description or address"),
-    OpenApiParameter("category", str, description="One category"),
-    OpenApiParameter("active", OpenApiTypes.BOOL, description="Only active (or inactive) ones"),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("search", str, description="Words to find in name, description or address"),
+        OpenApiParameter("category", str, description="One category"),
+        OpenApiParameter("active", OpenApiTypes.BOOL, description="Only active (or inactive) ones"),
+    ]
+)
 class ResourceListView(ListAPIView):
     """GET: the community resource directory (any clinician, admins). POST: add a resource
     (case managers and admins)."""
@@ -197,8 +216,9 @@ class ResourceDetailView(APIView):
         version = based_on_version(request)
         serializer = ResourceSerializer(resource, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        resource = services.resource_update(actor=request.user, resource=resource, version=version,
-                                            **serializer.validated_data)
+        resource = services.resource_update(
+            actor=request.user, resource=resource, version=version, **serializer.validated_data
+        )
         return Response(ResourceSerializer(resource).data, headers={"ETag": f'"{resource.version}"'})
 
 
@@ -215,8 +235,10 @@ class ResourceImportListView(ListAPIView):
         return selectors.resource_imports(actor=self.request.user)
 
     @extend_schema(
-        request={"multipart/form-data": ResourceImportUploadSerializer,
-                 "application/json": ResourceImportUploadSerializer},
+        request={
+            "multipart/form-data": ResourceImportUploadSerializer,
+            "application/json": ResourceImportUploadSerializer,
+        },
         responses={201: ResourceImportSerializer},
     )
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -225,8 +247,7 @@ class ResourceImportListView(ListAPIView):
         serializer.is_valid(raise_exception=True)
         job = services.resource_import_start(actor=request.user, **serializer.upload())
         data = ResourceImportSerializer(job).data
-        return Response(data, status=status.HTTP_201_CREATED,
-                        headers={"Location": data["progress_url"]})
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["progress_url"]})
 
 
 class ResourceImportDetailView(APIView):

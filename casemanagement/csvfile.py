@@ -8,14 +8,32 @@ from dataclasses import dataclass, field
 MAX_BYTES = 5 * 1024 * 1024
 TOO_BIG = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it."
 REQUIRED_COLUMNS = ("name", "category")
-KNOWN_COLUMNS = ("external_id", "name", "category", "description", "address", "phone", "website",
-                 "eligibility", "hours", "active")
+KNOWN_COLUMNS = (
+    "external_id",
+    "name",
+    "category",
+    "description",
+    "address",
+    "phone",
+    "website",
+    "eligibility",
+    "hours",
+    "active",
+)
 ALIASES = {"is_active": "active", "url": "website"}
 # What browsers and tools send for a .csv file (Windows with Excel installed says ms-excel; curl
 # says octet-stream). The content itself is checked below in any case.
-CSV_CONTENT_TYPES = {"", "text/csv", "text/plain", "text/x-csv", "text/comma-separated-values",
-                     "application/csv", "application/x-csv", "application/vnd.ms-excel",
-                     "application/octet-stream"}
+CSV_CONTENT_TYPES = {
+    "",
+    "text/csv",
+    "text/plain",
+    "text/x-csv",
+    "text/comma-separated-values",
+    "application/csv",
+    "application/x-csv",
+    "application/vnd.ms-excel",
+    "application/octet-stream",
+}
 
 
 class NotACsvFile(ValueError):
@@ -67,13 +85,17 @@ def read(text: str) -> CsvTable:
     missing = [column for column in REQUIRED_COLUMNS if column not in names]
     if missing:
         found = ", ".join(name for name in names if name) or "none"
-        raise NotACsvFile(f"The file lacks the required column{'s' if len(missing) > 1 else ''} "
-                          f"{', '.join(missing)} (columns found: {found}).")
+        raise NotACsvFile(
+            f"The file lacks the required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (columns found: {found})."
+        )
     twice = sorted({name for name in names if name and names.count(name) > 1})
     if twice:
         raise NotACsvFile(f"These columns appear more than once: {', '.join(twice)}.")
-    table = CsvTable(columns=[name for name in names if name in KNOWN_COLUMNS],
-                     ignored_columns=[name for name in names if name and name not in KNOWN_COLUMNS])
+    table = CsvTable(
+        columns=[name for name in names if name in KNOWN_COLUMNS],
+        ignored_columns=[name for name in names if name and name not in KNOWN_COLUMNS],
+    )
     line = reader.line_num
     while True:
         start = line + 1
@@ -87,10 +109,12 @@ def read(text: str) -> CsvTable:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
-            table.problems[start] = (f"Has {len(cells)} cells but the header has {len(names)} "
-                                     "columns.")
-        values = {name: cells[index].strip() if index < len(cells) else ""
-                  for index, name in enumerate(names) if name in KNOWN_COLUMNS}
+            table.problems[start] = f"Has {len(cells)} cells but the header has {len(names)} columns."
+        values = {
+            name: cells[index].strip() if index < len(cells) else ""
+            for index, name in enumerate(names)
+            if name in KNOWN_COLUMNS
+        }
         table.rows.append((start, values))
     if not table.rows:
         raise NotACsvFile("The file has a header but no rows to import.")

@@ -26,8 +26,9 @@ class NeedForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
-    contacted_at = forms.DateTimeField(label="Date and time", widget=DATETIME,
-                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    contacted_at = forms.DateTimeField(
+        label="Date and time", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
 
     class Meta:
         model = Contact
@@ -56,20 +57,21 @@ class ReferralForm(forms.Form):
         groups: dict[str, list[tuple[int, str]]] = {}
         labels = dict(Category.choices)
         for resource in resources:
-            groups.setdefault(labels[resource.category], []).append(
-                (resource.pk, resource.name))
+            groups.setdefault(labels[resource.category], []).append((resource.pk, resource.name))
         self.fields["resource"].widget.choices = [("", "---------"), *groups.items()]
 
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label="New status")
     reason = forms.ChoiceField(
-        required=False, choices=[("", "---------"), *Referral.Reason.choices],
-        help_text="Needed when declined, or closed without completion.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           max_length=2000)
-    follow_up_on = forms.DateField(label="Next follow-up", required=False, widget=DATE,
-                                   help_text="Leave empty to keep the current one.")
+        required=False,
+        choices=[("", "---------"), *Referral.Reason.choices],
+        help_text="Needed when declined, or closed without completion.",
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    follow_up_on = forms.DateField(
+        label="Next follow-up", required=False, widget=DATE, help_text="Leave empty to keep the current one."
+    )
 
     def __init__(self, *args, referral: Referral, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +81,9 @@ class ReferralStatusForm(forms.Form):
         status = cast(forms.ChoiceField, self.fields["status"])  # the ChoiceField declared above
         status.choices = [("", "---------"), *Referral.Status.choices]
         status.widget.choices = [
-            ("", "---------"), *((value, labels[value]) for value in NEXT_STATUSES[referral.status])]
+            ("", "---------"),
+            *((value, labels[value]) for value in NEXT_STATUSES[referral.status]),
+        ]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -90,13 +94,24 @@ class ReferralStatusForm(forms.Form):
 
 
 class ResourceForm(forms.ModelForm):
-    website = forms.URLField(required=False, max_length=300, assume_scheme="https",
-                             help_text="e.g. https://example.org")
+    website = forms.URLField(
+        required=False, max_length=300, assume_scheme="https", help_text="e.g. https://example.org"
+    )
 
     class Meta:
         model = CommunityResource
-        fields = ["name", "category", "description", "address", "phone", "website", "eligibility",
-                  "hours", "is_active", "external_id"]
+        fields = [
+            "name",
+            "category",
+            "description",
+            "address",
+            "phone",
+            "website",
+            "eligibility",
+            "hours",
+            "is_active",
+            "external_id",
+        ]
         labels = {"is_active": "Active (offered for new referrals)", "external_id": "External id"}
         widgets = {"description": NOTES, "eligibility": NOTES}
 
@@ -122,9 +137,13 @@ class ResourceFilterForm(forms.Form):
 
 
 class ResourceImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text=(
-        "UTF-8 CSV with a header row. Required columns: name, category. Optional: external_id, "
-        "description, address, phone, website, eligibility, hours, active (yes/no)."))
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "UTF-8 CSV with a header row. Required columns: name, category. Optional: external_id, "
+            "description, address, phone, website, eligibility, hours, active (yes/no)."
+        ),
+    )
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]

@@ -64,23 +64,24 @@ class NeedAssessment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
     assessed_on = models.DateField()
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-assessed_on", "-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(domain__in=Domain.values), name="need_domain_valid"),
-            models.CheckConstraint(condition=Q(priority__in=["low", "medium", "high", "urgent"]),
-                                   name="need_priority_valid"),
+            models.CheckConstraint(
+                condition=Q(priority__in=["low", "medium", "high", "urgent"]), name="need_priority_valid"
+            ),
             models.CheckConstraint(condition=Q(status__in=["open", "met"]), name="need_status_valid"),
         ]
         indexes = [
             # history (newest first) and "latest per domain"
             models.Index(fields=["patient", "-assessed_on", "-created_at"], name="need_patient_date"),
-            models.Index(fields=["patient", "domain", "-assessed_on", "-created_at"],
-                         name="need_patient_domain_date"),
+            models.Index(
+                fields=["patient", "domain", "-assessed_on", "-created_at"], name="need_patient_domain_date"
+            ),
             # the patient timeline (keyset on date, id)
             models.Index(fields=["patient", "-assessed_on", "-id"], name="need_patient_date_id"),
         ]
@@ -94,7 +95,9 @@ class CommunityResource(models.Model):
     change so that a colleague's edit is never overwritten silently."""
 
     external_id = models.CharField(
-        max_length=100, null=True, blank=True,
+        max_length=100,
+        null=True,
+        blank=True,
         help_text="A stable id from the source of an imported directory (optional, unique).",
     )
     name = models.CharField(max_length=200)
@@ -112,8 +115,9 @@ class CommunityResource(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -122,12 +126,14 @@ class CommunityResource(models.Model):
             ("manage_referrals", "Can make and update referrals of the patients they case-manage"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["external_id"], name="resource_external_id_unique",
-                                    condition=Q(external_id__isnull=False)),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                name="resource_external_id_unique",
+                condition=Q(external_id__isnull=False),
+            ),
             models.CheckConstraint(condition=~Q(external_id=""), name="resource_external_id_not_blank"),
             models.CheckConstraint(condition=~Q(name=""), name="resource_name_not_blank"),
-            models.CheckConstraint(condition=Q(category__in=Category.values),
-                                   name="resource_category_valid"),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="resource_category_valid"),
         ]
         indexes = [
             models.Index(fields=["is_active", "category", "name"], name="resource_active_category"),
@@ -168,8 +174,7 @@ class ResourceImport(models.Model):
     rejected_rows = models.JSONField(default=list, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
     error = models.CharField(max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -177,13 +182,19 @@ class ResourceImport(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["queued", "running", "done", "failed"]),
-                                   name="import_status_valid"),
-            models.CheckConstraint(condition=Q(processed_rows__lte=F("total_rows")),
-                                   name="import_processed_within_total"),
             models.CheckConstraint(
-                condition=Q(processed_rows=F("created_count") + F("updated_count")
-                            + F("unchanged_count") + F("rejected_count")),
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="import_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=F("total_rows")), name="import_processed_within_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    processed_rows=F("created_count")
+                    + F("updated_count")
+                    + F("unchanged_count")
+                    + F("rejected_count")
+                ),
                 name="import_counts_add_up",
             ),
             models.CheckConstraint(condition=Q(chunk_size__gte=1), name="import_chunk_size_positive"),
@@ -222,14 +233,12 @@ class Referral(models.Model):
         OTHER = "other", "Other"
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="referrals")
-    resource = models.ForeignKey(CommunityResource, on_delete=models.PROTECT,
-                                 related_name="referrals")
+    resource = models.ForeignKey(CommunityResource, on_delete=models.PROTECT, related_name="referrals")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Why it was declined or closed without completion; empty otherwise.
     reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -241,17 +250,24 @@ class Referral(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "sent", "accepted", "declined", "in_progress",
-                                        "completed", "closed"]),
-                name="referral_status_valid"),
+                condition=Q(
+                    status__in=["draft", "sent", "accepted", "declined", "in_progress", "completed", "closed"]
+                ),
+                name="referral_status_valid",
+            ),
             models.CheckConstraint(
-                condition=Q(reason__in=["", "no_capacity", "not_eligible", "patient_declined",
-                                        "unreachable", "other"]),
-                name="referral_reason_valid"),
-            models.CheckConstraint(condition=~Q(status="declined") | ~Q(reason=""),
-                                   name="referral_declined_has_reason"),
-            models.CheckConstraint(condition=Q(status__in=["declined", "closed"]) | Q(reason=""),
-                                   name="referral_reason_only_when_ended"),
+                condition=Q(
+                    reason__in=["", "no_capacity", "not_eligible", "patient_declined", "unreachable", "other"]
+                ),
+                name="referral_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reason=""), name="referral_declined_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["declined", "closed"]) | Q(reason=""),
+                name="referral_reason_only_when_ended",
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "-created_at", "-id"], name="referral_patient_created"),
@@ -268,13 +284,16 @@ class Referral(models.Model):
     @property
     def is_overdue(self) -> bool:
         """A follow-up date in the past on a referral that is still open."""
-        return (self.follow_up_on is not None and self.is_open
-                and self.follow_up_on < timezone.localdate())
+        return self.follow_up_on is not None and self.is_open and self.follow_up_on < timezone.localdate()
 
 
 # Still waiting on someone: these can be overdue, and can be closed without completion.
-OPEN_STATUSES = (Referral.Status.DRAFT, Referral.Status.SENT, Referral.Status.ACCEPTED,
-                 Referral.Status.IN_PROGRESS)
+OPEN_STATUSES = (
+    Referral.Status.DRAFT,
+    Referral.Status.SENT,
+    Referral.Status.ACCEPTED,
+    Referral.Status.IN_PROGRESS,
+)
 
 
 class ReferralStatusChange(models.Model):
@@ -285,24 +304,36 @@ class ReferralStatusChange(models.Model):
     to_status = models.CharField(max_length=20, choices=Referral.Status.choices)
     reason = models.CharField(max_length=20, choices=Referral.Reason.choices, blank=True)
     note = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["changed_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_status=F("to_status")),
-                                   name="referral_change_changes_status"),
             models.CheckConstraint(
-                condition=Q(to_status__in=["draft", "sent", "accepted", "declined", "in_progress",
-                                           "completed", "closed"]),
-                name="referral_change_to_valid"),
-            models.CheckConstraint(condition=~Q(to_status="declined") | ~Q(reason=""),
-                                   name="referral_change_decline_reason"),
+                condition=~Q(from_status=F("to_status")), name="referral_change_changes_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    to_status__in=[
+                        "draft",
+                        "sent",
+                        "accepted",
+                        "declined",
+                        "in_progress",
+                        "completed",
+                        "closed",
+                    ]
+                ),
+                name="referral_change_to_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_status="declined") | ~Q(reason=""), name="referral_change_decline_reason"
+            ),
             models.CheckConstraint(
                 condition=~Q(to_status="closed") | Q(from_status="completed") | ~Q(reason=""),
-                name="referral_change_close_reason"),
+                name="referral_change_close_reason",
+            ),
         ]
         indexes = [models.Index(fields=["referral", "changed_at", "id"], name="referral_change_order")]
 
@@ -333,21 +364,20 @@ class Contact(models.Model):
     channel = models.CharField(max_length=20, choices=Channel.choices)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-contacted_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=["phone", "in_person", "video", "text_message", "email",
-                                         "letter"]),
-                name="contact_channel_valid"),
+                condition=Q(channel__in=["phone", "in_person", "video", "text_message", "email", "letter"]),
+                name="contact_channel_valid",
+            ),
             models.CheckConstraint(
-                condition=Q(outcome__in=["reached", "no_answer", "left_message", "wrong_number",
-                                         "other"]),
-                name="contact_outcome_valid"),
+                condition=Q(outcome__in=["reached", "no_answer", "left_message", "wrong_number", "other"]),
+                name="contact_outcome_valid",
+            ),
         ]
         indexes = [models.Index(fields=["patient", "-contacted_at", "-id"], name="contact_patient_at")]
 

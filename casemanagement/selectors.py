@@ -27,8 +27,11 @@ from .models import (
 )
 
 PRIORITY_RANK = Case(
-    When(priority="urgent", then=Value(0)), When(priority="high", then=Value(1)),
-    When(priority="medium", then=Value(2)), default=Value(3), output_field=IntegerField(),
+    When(priority="urgent", then=Value(0)),
+    When(priority="high", then=Value(1)),
+    When(priority="medium", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
 )
 
 
@@ -37,35 +40,46 @@ PRIORITY_RANK = Case(
 
 def needs(*, patient: Patient) -> QuerySet[NeedAssessment]:
     """Every assessment of the patient's needs, newest first."""
-    return (NeedAssessment.objects.filter(patient=patient).select_related("assessed_by")
-            .order_by("-assessed_on", "-created_at", "-id"))
+    return (
+        NeedAssessment.objects.filter(patient=patient)
+        .select_related("assessed_by")
+        .order_by("-assessed_on", "-created_at", "-id")
+    )
 
 
 def current_needs(*, patient: Patient, open_only: bool = False) -> QuerySet[NeedAssessment]:
     """The latest assessment in each domain (one query, portable: a correlated subquery picks
     each domain's newest row), most pressing first."""
-    latest = (NeedAssessment.objects.filter(patient=OuterRef("patient"), domain=OuterRef("domain"))
-              .order_by("-assessed_on", "-created_at", "-id").values("pk")[:1])
-    rows = (NeedAssessment.objects.filter(patient=patient, pk=Subquery(latest))
-            .select_related("assessed_by")
-            .annotate(priority_rank=PRIORITY_RANK,
-                      met=Case(When(status="met", then=Value(1)), default=Value(0),
-                               output_field=IntegerField())))
+    latest = (
+        NeedAssessment.objects.filter(patient=OuterRef("patient"), domain=OuterRef("domain"))
+        .order_by("-assessed_on", "-created_at", "-id")
+        .values("pk")[:1]
+    )
+    rows = (
+        NeedAssessment.objects.filter(patient=patient, pk=Subquery(latest))
+        .select_related("assessed_by")
+        .annotate(
+            priority_rank=PRIORITY_RANK,
+            met=Case(When(status="met", then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+    )
     if open_only:
         rows = rows.filter(status=NeedAssessment.Status.OPEN)
     return rows.order_by("met", "priority_rank", "domain")
 
 
 def contacts(*, patient: Patient) -> QuerySet[Contact]:
-    return (Contact.objects.filter(patient=patient).select_related("recorded_by")
-            .order_by("-contacted_at", "-id"))
+    return (
+        Contact.objects.filter(patient=patient).select_related("recorded_by").order_by("-contacted_at", "-id")
+    )
 
 
 # --- referrals ----------------------------------------------------------------------------------
 
 
-HISTORY = Prefetch("history", queryset=ReferralStatusChange.objects.select_related("changed_by")
-                   .order_by("changed_at", "id"))
+HISTORY = Prefetch(
+    "history", queryset=ReferralStatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
+)
 
 
 def _with_history(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -80,15 +94,16 @@ def referrals(*, patient: Patient, with_history: bool = True) -> QuerySet[Referr
 
 def open_referrals(*, patient: Patient) -> QuerySet[Referral]:
     """Referrals still in progress, the most urgent follow-up first."""
-    return (Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES)
-            .select_related("resource")
-            .order_by(F("follow_up_on").asc(nulls_last=True), "-created_at", "-id"))
+    return (
+        Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES)
+        .select_related("resource")
+        .order_by(F("follow_up_on").asc(nulls_last=True), "-created_at", "-id")
+    )
 
 
 def overdue(today: datetime.date | None = None) -> QuerySet[Referral]:
     """Open referrals whose follow-up date is before ``today``."""
-    return Referral.objects.filter(status__in=OPEN_STATUSES,
-                                   follow_up_on__lt=today or timezone.localdate())
+    return Referral.objects.filter(status__in=OPEN_STATUSES, follow_up_on__lt=today or timezone.localdate())
 
 
 def overdue_count(*, patient: Patient, today: datetime.date | None = None) -> int:
@@ -97,23 +112,29 @@ def overdue_count(*, patient: Patient, today: datetime.date | None = None) -> in
 
 def overdue_referrals(*, actor: User, today: datetime.date | None = None) -> QuerySet[Referral]:
     """Open referrals whose follow-up date has passed, across the actor's care teams."""
-    return (overdue(today).filter(patient__in=patient_access.team_patients(actor))
-            .select_related("resource", "patient").order_by("follow_up_on", "id"))
+    return (
+        overdue(today)
+        .filter(patient__in=patient_access.team_patients(actor))
+        .select_related("resource", "patient")
+        .order_by("follow_up_on", "id")
+    )
 
 
 # --- the resource directory ---------------------------------------------------------------------
 
 
-def resources(*, actor: User, search: str = "", category: str = "",
-              active: bool | None = None) -> QuerySet[CommunityResource]:
+def resources(
+    *, actor: User, search: str = "", category: str = "", active: bool | None = None
+) -> QuerySet[CommunityResource]:
     """The directory, for clinicians and those who manage it; text search on name, description
     and address (every word must match somewhere)."""
     if not access.can_see_resources(actor):
         raise PermissionDenied("Your role may not see the resource directory.")
     rows = CommunityResource.objects.all()
     for word in search.split():
-        rows = rows.filter(Q(name__icontains=word) | Q(description__icontains=word)
-                           | Q(address__icontains=word))
+        rows = rows.filter(
+            Q(name__icontains=word) | Q(description__icontains=word) | Q(address__icontains=word)
+        )
     if category:
         rows = rows.filter(category=category)
     if active is not None:
@@ -128,12 +149,16 @@ def referable_resources() -> QuerySet[CommunityResource]:
 
 def resource_imports(*, actor: User) -> QuerySet[ResourceImport]:
     access.require(actor, Perm.MANAGE_RESOURCES)
-    return (ResourceImport.objects.select_related("uploaded_by").defer("content")
-            .order_by("-uploaded_at", "-id"))
+    return (
+        ResourceImport.objects.select_related("uploaded_by").defer("content").order_by("-uploaded_at", "-id")
+    )
 
 
 def stalled_import_ids(*, older_than: datetime.timedelta) -> list[int]:
     """Imports still waiting for their job long after the upload."""
-    return list(ResourceImport.objects.filter(
-        status=ResourceImport.Status.QUEUED, uploaded_at__lt=timezone.now() - older_than,
-    ).values_list("pk", flat=True))
+    return list(
+        ResourceImport.objects.filter(
+            status=ResourceImport.Status.QUEUED,
+            uploaded_at__lt=timezone.now() - older_than,
+        ).values_list("pk", flat=True)
+    )

@@ -18,8 +18,17 @@ class NeedSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NeedAssessment
-        fields = ["id", "domain", "priority", "status", "assessed_on", "notes", "assessed_by",
-                  "assessed_by_name", "created_at"]
+        fields = [
+            "id",
+            "domain",
+            "priority",
+            "status",
+            "assessed_on",
+            "notes",
+            "assessed_by",
+            "assessed_by_name",
+            "created_at",
+        ]
         read_only_fields = ["id", "assessed_by", "created_at"]
 
 
@@ -28,16 +37,37 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["id", "contacted_at", "channel", "outcome", "notes", "recorded_by",
-                  "recorded_by_name", "created_at"]
+        fields = [
+            "id",
+            "contacted_at",
+            "channel",
+            "outcome",
+            "notes",
+            "recorded_by",
+            "recorded_by_name",
+            "created_at",
+        ]
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
 class ResourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommunityResource
-        fields = ["id", "external_id", "name", "category", "description", "address", "phone",
-                  "website", "eligibility", "hours", "is_active", "version", "updated_at"]
+        fields = [
+            "id",
+            "external_id",
+            "name",
+            "category",
+            "description",
+            "address",
+            "phone",
+            "website",
+            "eligibility",
+            "hours",
+            "is_active",
+            "version",
+            "updated_at",
+        ]
         read_only_fields = ["id", "version", "updated_at"]
         # The service checks external-id uniqueness, with the same message as the pages.
         extra_kwargs: dict[str, dict[str, object]] = {"external_id": {"validators": []}}
@@ -52,8 +82,16 @@ class ReferralStatusChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReferralStatusChange
-        fields = ["id", "from_status", "to_status", "reason", "note", "changed_by",
-                  "changed_by_name", "changed_at"]
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "reason",
+            "note",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+        ]
         read_only_fields = fields
 
 
@@ -69,10 +107,22 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Referral
-        fields = ["id", "patient", "resource", "resource_name", "status", "reason", "follow_up_on",
-                  "overdue", "note", "created_by", "created_at", "updated_at", "history"]
-        read_only_fields = ["id", "patient", "status", "reason", "created_by", "created_at",
-                            "updated_at"]
+        fields = [
+            "id",
+            "patient",
+            "resource",
+            "resource_name",
+            "status",
+            "reason",
+            "follow_up_on",
+            "overdue",
+            "note",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "history",
+        ]
+        read_only_fields = ["id", "patient", "status", "reason", "created_by", "created_at", "updated_at"]
 
 
 class ReferralStatusInputSerializer(serializers.Serializer):
@@ -81,9 +131,9 @@ class ReferralStatusInputSerializer(serializers.Serializer):
 
     # Any status a referral can move to (a referral is only ever created as a draft).
     status = serializers.ChoiceField(
-        choices=[(value, label) for value, label in Referral.Status.choices if value != "draft"])
-    reason = serializers.ChoiceField(choices=Referral.Reason.choices, required=False,
-                                     allow_blank=True)
+        choices=[(value, label) for value, label in Referral.Status.choices if value != "draft"]
+    )
+    reason = serializers.ChoiceField(choices=Referral.Reason.choices, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     follow_up_on = serializers.DateField(required=False, allow_null=True)
 
@@ -101,9 +151,25 @@ class ResourceImportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResourceImport
-        fields = ["id", "filename", "status", "total", "processed", "created", "updated",
-                  "unchanged", "rejected", "rejected_rows", "ignored_columns", "error",
-                  "uploaded_by", "uploaded_at", "started_at", "finished_at", "progress_url"]
+        fields = [
+            "id",
+            "filename",
+            "status",
+            "total",
+            "processed",
+            "created",
+            "updated",
+            "unchanged",
+            "rejected",
+            "rejected_rows",
+            "ignored_columns",
+            "error",
+            "uploaded_by",
+            "uploaded_at",
+            "started_at",
+            "finished_at",
+            "progress_url",
+        ]
         read_only_fields = fields
 
     def get_progress_url(self, obj: ResourceImport) -> str:
@@ -136,7 +202,9 @@ class ResourceImportUploadSerializer(serializers.Serializer):
         data = self.validated_data
         if data.get("file") is not None:
             upload = data["file"]
-            return {"filename": upload.name, "content_type": upload.content_type or "",
-                    "data": upload.read()}
-        return {"filename": data["filename"], "content_type": "text/csv",
-                "data": data["content"].encode("utf-8")}
+            return {"filename": upload.name, "content_type": upload.content_type or "", "data": upload.read()}
+        return {
+            "filename": data["filename"],
+            "content_type": "text/csv",
+            "data": data["content"].encode("utf-8"),
+        }

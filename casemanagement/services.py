@@ -30,8 +30,18 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-RESOURCE_FIELDS = ("external_id", "name", "category", "description", "address", "phone", "website",
-                   "eligibility", "hours", "is_active")
+RESOURCE_FIELDS = (
+    "external_id",
+    "name",
+    "category",
+    "description",
+    "address",
+    "phone",
+    "website",
+    "eligibility",
+    "hours",
+    "is_active",
+)
 DEFAULT_IMPORT_CHUNK_SIZE = 100
 
 Status = Referral.Status
@@ -49,8 +59,7 @@ NEXT_STATUSES: dict[str, tuple[str, ...]] = {
 
 def needs_reason(*, from_status: str, to_status: str) -> bool:
     """Declining, and closing without completion, must say why."""
-    return to_status == Status.DECLINED or (to_status == Status.CLOSED
-                                            and from_status != Status.COMPLETED)
+    return to_status == Status.DECLINED or (to_status == Status.CLOSED and from_status != Status.COMPLETED)
 
 
 def _labels(values: tuple[str, ...]) -> str:
@@ -62,12 +71,25 @@ def _labels(values: tuple[str, ...]) -> str:
 
 @transaction.atomic
 def need_record(
-    *, actor: User, patient: Patient, domain: str, priority: str, assessed_on: datetime.date,
-    status: str = NeedAssessment.Status.OPEN, notes: str = "",
+    *,
+    actor: User,
+    patient: Patient,
+    domain: str,
+    priority: str,
+    assessed_on: datetime.date,
+    status: str = NeedAssessment.Status.OPEN,
+    notes: str = "",
 ) -> NeedAssessment:
     """Record an assessment of one need domain (a re-assessment adds a row; nothing is edited)."""
-    need = NeedAssessment(patient=patient, domain=domain, priority=priority, status=status,
-                          notes=notes, assessed_on=assessed_on, assessed_by=actor)
+    need = NeedAssessment(
+        patient=patient,
+        domain=domain,
+        priority=priority,
+        status=status,
+        notes=notes,
+        assessed_on=assessed_on,
+        assessed_by=actor,
+    )
     errors: dict[str, list[str]] = {}
     if isinstance(assessed_on, datetime.date) and assessed_on > timezone.localdate():
         errors["assessed_on"] = ["The assessment date cannot be in the future."]
@@ -78,19 +100,35 @@ def need_record(
     if errors:
         raise ValidationError(errors)
     need.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="needassessment",
-                 object_id=need.pk, patient_id=patient.pk,
-                 changes={"domain": domain, "priority": priority, "status": status})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="needassessment",
+        object_id=need.pk,
+        patient_id=patient.pk,
+        changes={"domain": domain, "priority": priority, "status": status},
+    )
     return need
 
 
 @transaction.atomic
 def contact_record(
-    *, actor: User, patient: Patient, contacted_at: datetime.datetime, channel: str, outcome: str,
+    *,
+    actor: User,
+    patient: Patient,
+    contacted_at: datetime.datetime,
+    channel: str,
+    outcome: str,
     notes: str = "",
 ) -> Contact:
-    contact = Contact(patient=patient, contacted_at=contacted_at, channel=channel, outcome=outcome,
-                      notes=notes, recorded_by=actor)
+    contact = Contact(
+        patient=patient,
+        contacted_at=contacted_at,
+        channel=channel,
+        outcome=outcome,
+        notes=notes,
+        recorded_by=actor,
+    )
     errors: dict[str, list[str]] = {}
     if isinstance(contacted_at, datetime.datetime):
         if timezone.is_naive(contacted_at):
@@ -104,9 +142,14 @@ def contact_record(
     if errors:
         raise ValidationError(errors)
     contact.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="contact",
-                 object_id=contact.pk, patient_id=patient.pk,
-                 changes={"channel": channel, "outcome": outcome})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="contact",
+        object_id=contact.pk,
+        patient_id=patient.pk,
+        changes={"channel": channel, "outcome": outcome},
+    )
     summary.contact_recorded(patient_id=patient.pk, at=contacted_at)
     return contact
 
@@ -137,8 +180,7 @@ def _resource_errors(resource: CommunityResource) -> dict[str, list[str]]:
 def _external_id_taken(resource: CommunityResource) -> bool:
     if not resource.external_id:
         return False
-    return CommunityResource.objects.filter(external_id=resource.external_id).exclude(
-        pk=resource.pk).exists()
+    return CommunityResource.objects.filter(external_id=resource.external_id).exclude(pk=resource.pk).exists()
 
 
 def _clean_resource_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -162,8 +204,7 @@ def _save_resource(resource: CommunityResource, *, update_fields: list[str] | No
         with transaction.atomic():
             resource.save(update_fields=update_fields)
     except IntegrityError as exc:  # a concurrent save with the same external id
-        raise ValidationError(
-            {"external_id": ["Another resource already has this external id."]}) from exc
+        raise ValidationError({"external_id": ["Another resource already has this external id."]}) from exc
 
 
 @transaction.atomic
@@ -175,14 +216,19 @@ def resource_create(*, actor: User, **fields: Any) -> CommunityResource:
     if errors:
         raise ValidationError(errors)
     _save_resource(resource)
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="resource",
-                 object_id=resource.pk,
-                 changes={"category": resource.category, "is_active": resource.is_active})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="resource",
+        object_id=resource.pk,
+        changes={"category": resource.category, "is_active": resource.is_active},
+    )
     return resource
 
 
-def resource_update(*, actor: User, resource: CommunityResource, version: int,
-                    **fields: Any) -> CommunityResource:
+def resource_update(
+    *, actor: User, resource: CommunityResource, version: int, **fields: Any
+) -> CommunityResource:
     """Edit a directory entry. ``version`` is the version the edit is based on: if a colleague
     (or an import) saved in between, nothing is written and StaleEdit says so
     (careteam.versioning)."""
@@ -194,25 +240,30 @@ def resource_update(*, actor: User, resource: CommunityResource, version: int,
         return errors
 
     return versioned_update(
-        actor=actor, version=version, fields=_clean_resource_fields(fields),
-        allowed=RESOURCE_FIELDS, kind="resource", noun="resource", patient_id=None,
+        actor=actor,
+        version=version,
+        fields=_clean_resource_fields(fields),
+        allowed=RESOURCE_FIELDS,
+        kind="resource",
+        noun="resource",
+        patient_id=None,
         lock=lambda: CommunityResource.objects.select_for_update().get(pk=resource.pk),
-        validate=validate, stamp_user=True, audited_values=("category", "is_active"),
-        save=lambda resource, update_fields: _save_resource(resource,
-                                                            update_fields=update_fields))
+        validate=validate,
+        stamp_user=True,
+        audited_values=("category", "is_active"),
+        save=lambda resource, update_fields: _save_resource(resource, update_fields=update_fields),
+    )
 
 
 # --- CSV import of the directory ----------------------------------------------------------------
 
 
 def _chunk_size() -> int:
-    return max(1, int(getattr(settings, "CASEMANAGEMENT_IMPORT_CHUNK_SIZE",
-                              DEFAULT_IMPORT_CHUNK_SIZE)))
+    return max(1, int(getattr(settings, "CASEMANAGEMENT_IMPORT_CHUNK_SIZE", DEFAULT_IMPORT_CHUNK_SIZE)))
 
 
 @transaction.atomic
-def resource_import_start(*, actor: User, filename: str, content_type: str,
-                          data: bytes) -> ResourceImport:
+def resource_import_start(*, actor: User, filename: str, content_type: str, data: bytes) -> ResourceImport:
     """Check an uploaded directory CSV and queue its import. A file that is not CSV, or lacks a
     required column, is refused here (ValidationError on ``file``): nothing stored or queued."""
     try:
@@ -222,11 +273,20 @@ def resource_import_start(*, actor: User, filename: str, content_type: str,
         raise ValidationError({"file": [str(exc)]}) from None
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
     job = ResourceImport.objects.create(
-        filename=name, content=text, chunk_size=_chunk_size(), total_rows=len(table.rows),
-        ignored_columns=table.ignored_columns, uploaded_by=actor,
+        filename=name,
+        content=text,
+        chunk_size=_chunk_size(),
+        total_rows=len(table.rows),
+        ignored_columns=table.ignored_columns,
+        uploaded_by=actor,
     )
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="resourceimport",
-                 object_id=job.pk, changes={"total_rows": job.total_rows})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="resourceimport",
+        object_id=job.pk,
+        changes={"total_rows": job.total_rows},
+    )
     transaction.on_commit(lambda: _publish_import(job.pk))
     return job
 
@@ -239,8 +299,7 @@ def _publish_import(import_id: int) -> None:
     try:
         resource_import_run.delay(import_id)
     except Exception:  # noqa: BLE001 - the upload itself has succeeded
-        logger.exception("resource import %s: could not queue the job; it will be retried",
-                         import_id)
+        logger.exception("resource import %s: could not queue the job; it will be retried", import_id)
 
 
 _TRUE = {"yes", "y", "true", "1", "active"}
@@ -249,8 +308,7 @@ _FALSE = {"no", "n", "false", "0", "inactive"}
 
 def _row_fields(values: dict[str, str]) -> tuple[dict[str, Any], str | None]:
     """Model field values from one CSV row (only the columns the file has), or why not."""
-    fields: dict[str, Any] = {name: value for name, value in values.items()
-                              if name in RESOURCE_FIELDS}
+    fields: dict[str, Any] = {name: value for name, value in values.items() if name in RESOURCE_FIELDS}
     if "category" in fields:
         fields["category"] = fields["category"].lower().replace(" ", "_").replace("-", "_")
     if not fields.get("external_id"):
@@ -277,8 +335,9 @@ def _reason(errors: dict[str, list[str]]) -> str:
     return " ".join(parts)
 
 
-def _import_save(resource: CommunityResource, *, before: dict[str, Any], created: bool,
-                 actor: User) -> list[str]:
+def _import_save(
+    resource: CommunityResource, *, before: dict[str, Any], created: bool, actor: User
+) -> list[str]:
     """Save an imported row's resource (a new one, or a matched one that changed); returns the
     fields it changed."""
     if created:
@@ -293,14 +352,16 @@ def _import_save(resource: CommunityResource, *, before: dict[str, Any], created
     return changed
 
 
-def _import_chunk(job: ResourceImport, rows: list[tuple[int, dict[str, str]]],
-                  problems: dict[int, str]) -> None:
+def _import_chunk(
+    job: ResourceImport, rows: list[tuple[int, dict[str, str]]], problems: dict[int, str]
+) -> None:
     """Create or update the resources of one chunk; count each row on ``job``."""
     parsed = [(line, *_row_fields(values)) for line, values in rows]
     external_ids = {f["external_id"] for _, f, _ in parsed if f.get("external_id")}
     keys = {CommunityResource.key_for(f.get("name", ""), f.get("address", "")) for _, f, _ in parsed}
-    by_external_id = {r.external_id: r for r in
-                      CommunityResource.objects.filter(external_id__in=external_ids)}
+    by_external_id = {
+        r.external_id: r for r in CommunityResource.objects.filter(external_id__in=external_ids)
+    }
     by_key: dict[str, CommunityResource] = {}
     for resource in CommunityResource.objects.filter(match_key__in=keys).order_by("-id"):
         by_key[resource.match_key] = resource  # the oldest wins
@@ -331,8 +392,7 @@ def _import_chunk(job: ResourceImport, rows: list[tuple[int, dict[str, str]]],
         errors = _resource_errors(resource)
         if not errors:
             try:
-                changed = _import_save(resource, before=before, created=existing is None,
-                                       actor=actor)
+                changed = _import_save(resource, before=before, created=existing is None, actor=actor)
             except ValidationError as exc:  # an external id taken meanwhile by another write
                 errors = exc.message_dict
         if errors:
@@ -343,15 +403,25 @@ def _import_chunk(job: ResourceImport, rows: list[tuple[int, dict[str, str]]],
             continue
         if existing is None:
             job.created_count += 1
-            audit.record(actor=actor, action=audit.Action.CREATE, object_type="resource",
-                         object_id=resource.pk, changes={"import": job.pk})
+            audit.record(
+                actor=actor,
+                action=audit.Action.CREATE,
+                object_type="resource",
+                object_id=resource.pk,
+                changes={"import": job.pk},
+            )
         elif not changed:
             job.unchanged_count += 1
             continue
         else:
             job.updated_count += 1
-            audit.record(actor=actor, action=audit.Action.UPDATE, object_type="resource",
-                         object_id=resource.pk, changes={"import": job.pk, "fields": changed})
+            audit.record(
+                actor=actor,
+                action=audit.Action.UPDATE,
+                object_type="resource",
+                object_id=resource.pk,
+                changes={"import": job.pk, "fields": changed},
+            )
         if resource.external_id:
             by_external_id[resource.external_id] = resource
         by_key.setdefault(resource.match_key, resource)
@@ -375,29 +445,43 @@ def resource_import_process(*, import_id: int) -> ResourceImport:
         return resource_import_fail(import_id=job.pk, error="The stored file could not be read.")
     while True:
         with transaction.atomic():
-            job = ResourceImport.objects.select_for_update().select_related("uploaded_by").get(
-                pk=import_id)
+            job = ResourceImport.objects.select_for_update().select_related("uploaded_by").get(pk=import_id)
             if job.finished:
                 return job
             start = job.processed_rows
             if job.status == ResourceImport.Status.QUEUED:
                 job.status = ResourceImport.Status.RUNNING
                 job.started_at = timezone.now()
-            rows = table.rows[start:start + job.chunk_size]
+            rows = table.rows[start : start + job.chunk_size]
             _import_chunk(job, rows, table.problems)
             job.processed_rows = start + len(rows)
-            fields = ["status", "started_at", "processed_rows", "created_count", "updated_count",
-                      "unchanged_count", "rejected_count", "rejected_rows"]
+            fields = [
+                "status",
+                "started_at",
+                "processed_rows",
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+                "rejected_count",
+                "rejected_rows",
+            ]
             if job.processed_rows >= job.total_rows or not rows:
                 job.status = ResourceImport.Status.DONE
                 job.finished_at = timezone.now()
                 fields.append("finished_at")
-                audit.record(actor=job.uploaded_by, action=audit.Action.UPDATE,
-                             object_type="resourceimport", object_id=job.pk,
-                             changes={"status": job.status, "created": job.created_count,
-                                      "updated": job.updated_count,
-                                      "unchanged": job.unchanged_count,
-                                      "rejected": job.rejected_count})
+                audit.record(
+                    actor=job.uploaded_by,
+                    action=audit.Action.UPDATE,
+                    object_type="resourceimport",
+                    object_id=job.pk,
+                    changes={
+                        "status": job.status,
+                        "created": job.created_count,
+                        "updated": job.updated_count,
+                        "unchanged": job.unchanged_count,
+                        "rejected": job.rejected_count,
+                    },
+                )
             job.save(update_fields=fields)
         logger.info("resource import %s: %s of %s rows", job.pk, job.processed_rows, job.total_rows)
         if job.finished:
@@ -405,8 +489,9 @@ def resource_import_process(*, import_id: int) -> ResourceImport:
 
 
 @transaction.atomic
-def resource_import_fail(*, import_id: int,
-                         error: str = "The import stopped on an unexpected error.") -> ResourceImport:
+def resource_import_fail(
+    *, import_id: int, error: str = "The import stopped on an unexpected error."
+) -> ResourceImport:
     """Mark an import failed (the job gave up). Chunks already processed stay imported."""
     job = ResourceImport.objects.select_for_update().select_related("uploaded_by").get(pk=import_id)
     if job.finished:
@@ -415,8 +500,13 @@ def resource_import_fail(*, import_id: int,
     job.error = error[:300]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
-    audit.record(actor=job.uploaded_by, action=audit.Action.UPDATE, object_type="resourceimport",
-                 object_id=job.pk, changes={"status": job.status, "processed": job.processed_rows})
+    audit.record(
+        actor=job.uploaded_by,
+        action=audit.Action.UPDATE,
+        object_type="resourceimport",
+        object_id=job.pk,
+        changes={"status": job.status, "processed": job.processed_rows},
+    )
     return job
 
 
@@ -425,16 +515,20 @@ def resource_import_fail(*, import_id: int,
 
 def _follow_ups_changed(patient_id: int) -> None:
     """Tell the registry the follow-up dates of the patient's open referrals."""
-    dates = (Referral.objects.filter(patient_id=patient_id, status__in=OPEN_STATUSES,
-                                     follow_up_on__isnull=False)
-             .values_list("follow_up_on", flat=True))
+    dates = Referral.objects.filter(
+        patient_id=patient_id, status__in=OPEN_STATUSES, follow_up_on__isnull=False
+    ).values_list("follow_up_on", flat=True)
     summary.follow_ups_set(patient_id=patient_id, dates=[on for on in dates if on is not None])
 
 
 @transaction.atomic
 def referral_create(
-    *, actor: User, patient: Patient, resource: CommunityResource,
-    follow_up_on: datetime.date | None = None, note: str = "",
+    *,
+    actor: User,
+    patient: Patient,
+    resource: CommunityResource,
+    follow_up_on: datetime.date | None = None,
+    note: str = "",
 ) -> Referral:
     """A draft referral of the patient to an active resource; its history starts here."""
     errors: dict[str, list[str]] = {}
@@ -451,14 +545,31 @@ def referral_create(
         raise ValidationError(errors)
     resource = found
     now = timezone.now()
-    referral = Referral.objects.create(patient=patient, resource=resource, follow_up_on=follow_up_on,
-                                       created_by=actor, created_at=now, updated_at=now)
-    ReferralStatusChange.objects.create(referral=referral, from_status="", to_status=Status.DRAFT,
-                                        note=note or "", changed_by=actor, changed_at=now)
+    referral = Referral.objects.create(
+        patient=patient,
+        resource=resource,
+        follow_up_on=follow_up_on,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    ReferralStatusChange.objects.create(
+        referral=referral,
+        from_status="",
+        to_status=Status.DRAFT,
+        note=note or "",
+        changed_by=actor,
+        changed_at=now,
+    )
     _follow_ups_changed(patient.pk)
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="referral",
-                 object_id=referral.pk, patient_id=patient.pk,
-                 changes={"resource": resource.pk, "status": referral.status})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="referral",
+        object_id=referral.pk,
+        patient_id=patient.pk,
+        changes={"resource": resource.pk, "status": referral.status},
+    )
     return referral
 
 
@@ -467,7 +578,12 @@ _UNCHANGED = object()
 
 @transaction.atomic
 def referral_status_change(
-    *, actor: User, referral: Referral, status: str, reason: str = "", note: str = "",
+    *,
+    actor: User,
+    referral: Referral,
+    status: str,
+    reason: str = "",
+    note: str = "",
     follow_up_on: Any = _UNCHANGED,
 ) -> Referral:
     """Move a referral one step along its lifecycle; each step is a history row. Declining and
@@ -482,35 +598,47 @@ def referral_status_change(
         errors["status"] = [f"Unknown status: use one of {', '.join(Status.values)}."]
     elif status not in allowed:
         if not allowed:
-            errors["status"] = [f"This referral is {Status(current).label.lower()}: its status "
-                                "can no longer change."]
+            errors["status"] = [
+                f"This referral is {Status(current).label.lower()}: its status can no longer change."
+            ]
         else:
-            errors["status"] = [f"A {Status(current).label.lower()} referral cannot become "
-                                f"{Status(status).label.lower()}; it can next be: "
-                                f"{_labels(allowed)}."]
+            errors["status"] = [
+                f"A {Status(current).label.lower()} referral cannot become "
+                f"{Status(status).label.lower()}; it can next be: "
+                f"{_labels(allowed)}."
+            ]
     if reason and reason not in Referral.Reason.values:
         errors["reason"] = [f"Unknown reason: use one of {', '.join(Referral.Reason.values)}."]
     elif "status" not in errors:
         if needs_reason(from_status=current, to_status=status) and not reason:
             what = "declining" if status == Status.DECLINED else "closing without completion"
-            errors["reason"] = [f"Give a reason for {what}: "
-                                f"{', '.join(Referral.Reason.values)}."]
+            errors["reason"] = [f"Give a reason for {what}: {', '.join(Referral.Reason.values)}."]
         elif reason and not needs_reason(from_status=current, to_status=status):
-            errors["reason"] = ["A reason is recorded only when a referral is declined or closed "
-                                "without completion."]
+            errors["reason"] = [
+                "A reason is recorded only when a referral is declined or closed without completion."
+            ]
         elif reason == Referral.Reason.OTHER and not (note or "").strip():
             errors["note"] = ["Say in the note what the other reason is."]
     if len(note or "") > 2000:
         errors["note"] = ["Keep the note under 2000 characters."]
-    if follow_up_on is not _UNCHANGED and follow_up_on is not None and not isinstance(
-            follow_up_on, datetime.date):
+    if (
+        follow_up_on is not _UNCHANGED
+        and follow_up_on is not None
+        and not isinstance(follow_up_on, datetime.date)
+    ):
         errors["follow_up_on"] = ["Enter a valid date."]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    ReferralStatusChange.objects.create(referral=referral, from_status=current, to_status=status,
-                                        reason=reason, note=note or "", changed_by=actor,
-                                        changed_at=now)
+    ReferralStatusChange.objects.create(
+        referral=referral,
+        from_status=current,
+        to_status=status,
+        reason=reason,
+        note=note or "",
+        changed_by=actor,
+        changed_at=now,
+    )
     referral.status = status
     referral.reason = reason if status in (Status.DECLINED, Status.CLOSED) else ""
     referral.updated_at = now
@@ -520,7 +648,12 @@ def referral_status_change(
         fields.append("follow_up_on")
     referral.save(update_fields=fields)
     _follow_ups_changed(referral.patient_id)
-    audit.record(actor=actor, action=audit.Action.UPDATE, object_type="referral",
-                 object_id=referral.pk, patient_id=referral.patient_id,
-                 changes={"status": [current, status], "reason": reason})
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        object_type="referral",
+        object_id=referral.pk,
+        patient_id=referral.patient_id,
+        changes={"status": [current, status], "reason": reason},
+    )
     return referral

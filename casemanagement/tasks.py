@@ -22,8 +22,13 @@ class _ImportTask(Task):
 
 
 @shared_task(
-    base=_ImportTask, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True,
-    retry_backoff_max=300, retry_jitter=True, max_retries=5,
+    base=_ImportTask,
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
 )
 def resource_import_run(import_id: int) -> None:
     """Import an uploaded directory CSV. Idempotent: a re-delivered or retried job continues

@@ -43,24 +43,44 @@ def patient_case_management(request: AuthenticatedHttpRequest, patient_id: int) 
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     manage = access.can(request.user, Perm.MANAGE_REFERRALS)
     current = list(selectors.current_needs(patient=patient))
-    needs = Paginator(selectors.needs(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("needs_page"))
+    needs = Paginator(selectors.needs(patient=patient), PAGE_SIZE).get_page(request.GET.get("needs_page"))
     referrals = Paginator(selectors.referrals(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("referrals_page"))
+        request.GET.get("referrals_page")
+    )
     contacts = Paginator(selectors.contacts(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("contacts_page"))
+        request.GET.get("contacts_page")
+    )
     for referral in referrals:
-        referral.status_form = (_status_form(referral)
-                                if manage and services.NEXT_STATUSES[referral.status] else None)
-    for rows, kind in ((current, "needassessment"), (needs.object_list, "needassessment"),
-                       (referrals.object_list, "referral"), (contacts.object_list, "contact")):
-        audit.record_reads(actor=request.user, action=audit.Action.VIEW, object_type=kind,
-                           objects=rows, patient_attr="patient_id")
+        referral.status_form = (
+            _status_form(referral) if manage and services.NEXT_STATUSES[referral.status] else None
+        )
+    for rows, kind in (
+        (current, "needassessment"),
+        (needs.object_list, "needassessment"),
+        (referrals.object_list, "referral"),
+        (contacts.object_list, "contact"),
+    ):
+        audit.record_reads(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type=kind,
+            objects=rows,
+            patient_attr="patient_id",
+        )
     overdue = [referral for referral in referrals if referral.is_overdue]
-    return render(request, "casemanagement/patient_case_management.html", {
-        "patient": patient, "current_needs": current, "needs": needs, "referrals": referrals,
-        "contacts": contacts, "overdue": overdue, "manage_referrals": manage,
-    })
+    return render(
+        request,
+        "casemanagement/patient_case_management.html",
+        {
+            "patient": patient,
+            "current_needs": current,
+            "needs": needs,
+            "referrals": referrals,
+            "contacts": contacts,
+            "overdue": overdue,
+            "manage_referrals": manage,
+        },
+    )
 
 
 @login_required
@@ -69,8 +89,9 @@ def need_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespo
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        need = call_service(form, services.need_record, actor=request.user, patient=patient,
-                            **form.cleaned_data)
+        need = call_service(
+            form, services.need_record, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if need is not None:
             messages.success(request, f"{need.get_domain_display()} need recorded.")
             return redirect("casemanagement_patient", patient_id=patient.pk)
@@ -83,13 +104,13 @@ def contact_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = call_service(form, services.contact_record, actor=request.user, patient=patient,
-                               **form.cleaned_data)
+        contact = call_service(
+            form, services.contact_record, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if contact is not None:
             messages.success(request, "Contact logged.")
             return redirect(reverse("casemanagement_patient", args=[patient.pk]) + "#contacts")
-    return render_form(request, "casemanagement/contact_form.html",
-                        {"form": form, "patient": patient})
+    return render_form(request, "casemanagement/contact_form.html", {"form": form, "patient": patient})
 
 
 @login_required
@@ -98,30 +119,42 @@ def referral_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
     form = ReferralForm(request.POST or None, resources=selectors.referable_resources())
     if request.method == "POST" and form.is_valid():
-        referral = call_service(form, services.referral_create, actor=request.user,
-                                patient=patient, **form.cleaned_data)
+        referral = call_service(
+            form, services.referral_create, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if referral is not None:
             messages.success(request, f"Referral to {referral.resource} saved as a draft.")
-            return redirect(reverse("casemanagement_patient", args=[patient.pk])
-                            + f"#referral-{referral.pk}")
-    return render_form(request, "casemanagement/referral_form.html",
-                        {"form": form, "patient": patient})
+            return redirect(reverse("casemanagement_patient", args=[patient.pk]) + f"#referral-{referral.pk}")
+    return render_form(request, "casemanagement/referral_form.html", {"form": form, "patient": patient})
 
 
-def _referral_page(request: HttpRequest, patient: Patient, referral: Referral,
-                   form: ReferralStatusForm | None, status: int = 200) -> HttpResponse:
-    return render(request, "casemanagement/referral_detail.html",
-                  {"patient": patient, "referral": referral, "form": form}, status=status)
+def _referral_page(
+    request: HttpRequest,
+    patient: Patient,
+    referral: Referral,
+    form: ReferralStatusForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "casemanagement/referral_detail.html",
+        {"patient": patient, "referral": referral, "form": form},
+        status=status,
+    )
 
 
 @login_required
 @require_http_methods(["GET"])
-def referral_detail(request: AuthenticatedHttpRequest, patient_id: int,
-                    referral_id: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="referral",
-                 object_id=referral.pk, patient_id=patient.pk)
+    audit.record(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="referral",
+        object_id=referral.pk,
+        patient_id=patient.pk,
+    )
     manage = access.can(request.user, Perm.MANAGE_REFERRALS)
     form = _status_form(referral) if manage and services.NEXT_STATUSES[referral.status] else None
     return _referral_page(request, patient, referral, form)
@@ -129,19 +162,23 @@ def referral_detail(request: AuthenticatedHttpRequest, patient_id: int,
 
 @login_required
 @require_POST
-def referral_status(request: AuthenticatedHttpRequest, patient_id: int,
-                    referral_id: int) -> HttpResponse:
+def referral_status(request: AuthenticatedHttpRequest, patient_id: int, referral_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
     referral = get_object_or_404(selectors.referrals(patient=patient), pk=referral_id)
     form = _status_form(referral, request.POST)
     if form.is_valid():
-        done = call_service(form, services.referral_status_change, actor=request.user,
-                            referral=referral, **form.service_kwargs())
+        done = call_service(
+            form,
+            services.referral_status_change,
+            actor=request.user,
+            referral=referral,
+            **form.service_kwargs(),
+        )
         if done is not None:
-            messages.success(request, f"Referral to {referral.resource} is now "
-                                      f"{done.get_status_display().lower()}.")
-            return redirect(reverse("casemanagement_patient", args=[patient.pk])
-                            + f"#referral-{referral.pk}")
+            messages.success(
+                request, f"Referral to {referral.resource} is now {done.get_status_display().lower()}."
+            )
+            return redirect(reverse("casemanagement_patient", args=[patient.pk]) + f"#referral-{referral.pk}")
     return _referral_page(request, patient, referral, form, status=400)
 
 
@@ -151,9 +188,15 @@ def follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The caller's overdue referral follow-ups across their caseload (case managers)."""
     access.require(request.user, Perm.MANAGE_REFERRALS)
     page = Paginator(selectors.overdue_referrals(actor=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="referral",
-                       objects=page.object_list, patient_attr="patient_id")
+        request.GET.get("page")
+    )
+    audit.record_reads(
+        actor=request.user,
+        action=audit.Action.LIST,
+        object_type="referral",
+        objects=page.object_list,
+        patient_attr="patient_id",
+    )
     return render(request, "casemanagement/follow_ups.html", {"page": page})
 
 
@@ -169,8 +212,12 @@ def resource_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(),
-               "manage": access.can(request.user, Perm.MANAGE_RESOURCES)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "manage": access.can(request.user, Perm.MANAGE_RESOURCES),
+    }
     if request.htmx:
         return render(request, "casemanagement/_resource_rows.html", context)
     return render(request, "casemanagement/resource_list.html", context, status=200 if valid else 400)
@@ -180,8 +227,11 @@ def resource_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def resource_detail(request: AuthenticatedHttpRequest, resource_id: int) -> HttpResponse:
     resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
-    return render(request, "casemanagement/resource_detail.html", {
-        "resource": resource, "manage": access.can(request.user, Perm.MANAGE_RESOURCES)})
+    return render(
+        request,
+        "casemanagement/resource_detail.html",
+        {"resource": resource, "manage": access.can(request.user, Perm.MANAGE_RESOURCES)},
+    )
 
 
 @login_required
@@ -190,13 +240,11 @@ def resource_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(request.user, Perm.MANAGE_RESOURCES)
     form = ResourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        resource = call_service(form, services.resource_create, actor=request.user,
-                                **form.cleaned_data)
+        resource = call_service(form, services.resource_create, actor=request.user, **form.cleaned_data)
         if resource is not None:
             messages.success(request, f"{resource} added to the directory.")
             return redirect("casemanagement_resource_detail", resource_id=resource.pk)
-    return render_form(request, "casemanagement/resource_form.html",
-                        {"form": form, "resource": None})
+    return render_form(request, "casemanagement/resource_form.html", {"form": form, "resource": None})
 
 
 @login_required
@@ -204,17 +252,21 @@ def resource_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def resource_edit(request: AuthenticatedHttpRequest, resource_id: int) -> HttpResponse:
     access.require(request.user, Perm.MANAGE_RESOURCES)
     resource = get_object_or_404(selectors.resources(actor=request.user), pk=resource_id)
-    form = ResourceEditForm(request.POST or None, instance=resource,
-                            initial={"version": resource.version})
+    form = ResourceEditForm(request.POST or None, instance=resource, initial={"version": resource.version})
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        done = call_service(form, services.resource_update, actor=request.user,
-                            resource=resource, version=form.cleaned_data["version"], **fields)
+        done = call_service(
+            form,
+            services.resource_update,
+            actor=request.user,
+            resource=resource,
+            version=form.cleaned_data["version"],
+            **fields,
+        )
         if done is not None:
             messages.success(request, f"{done} saved.")
             return redirect("casemanagement_resource_detail", resource_id=resource.pk)
-    return render_form(request, "casemanagement/resource_form.html",
-                       {"form": form, "resource": resource})
+    return render_form(request, "casemanagement/resource_form.html", {"form": form, "resource": resource})
 
 
 # --- directory imports --------------------------------------------------------------------------
@@ -228,14 +280,20 @@ def resource_imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ResourceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = call_service(form, services.resource_import_start, actor=request.user,
-                           filename=upload.name, content_type=upload.content_type or "",
-                           data=upload.read())
+        job = call_service(
+            form,
+            services.resource_import_start,
+            actor=request.user,
+            filename=upload.name,
+            content_type=upload.content_type or "",
+            data=upload.read(),
+        )
         if job is not None:
             messages.success(request, f"{job.filename}: {job.total_rows} rows queued for import.")
             return redirect("casemanagement_import_detail", import_id=job.pk)
     page = Paginator(selectors.resource_imports(actor=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render_form(request, "casemanagement/import_list.html", {"form": form, "page": page})
 
 

@@ -25,7 +25,8 @@ def get_flag(user: StaffUser, flag_id: int | str, action: PatientAction) -> Flag
 def get_own_notification(user: StaffUser, notification_id: int | str) -> Notification:
     """One of the user's own in-app notifications; anyone else's is "not found"."""
     notification = Notification.objects.filter(
-        pk=notification_id, recipient_id=getattr(user, "pk", None),
+        pk=notification_id,
+        recipient_id=getattr(user, "pk", None),
         channel=Notification.Channel.IN_APP,
     ).first()
     if notification is None or not user.is_active:

@@ -21,15 +21,22 @@ class PatientFlagListView(ListAPIView):
     request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Flag]:
-        patient = patient_access.get_patient(self.request.user, self.kwargs["patient_id"],
-                                     patient_access.VIEW_CLINICAL)
-        return selectors.flags_for_patient(actor=self.request.user, patient_id=patient.pk,
-                                           status=self.request.query_params.get("status", ""))
+        patient = patient_access.get_patient(
+            self.request.user, self.kwargs["patient_id"], patient_access.VIEW_CLINICAL
+        )
+        return selectors.flags_for_patient(
+            actor=self.request.user, patient_id=patient.pk, status=self.request.query_params.get("status", "")
+        )
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        audit.record(actor=self.request.user, action=audit.Action.LIST, object_type="flag",
-                     object_id="*", patient_id=int(self.kwargs["patient_id"]))
+        audit.record(
+            actor=self.request.user,
+            action=audit.Action.LIST,
+            object_type="flag",
+            object_id="*",
+            patient_id=int(self.kwargs["patient_id"]),
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
@@ -37,8 +44,9 @@ class PatientFlagListView(ListAPIView):
         serializer = FlagSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         flag = services.flag_raise(actor=request.user, patient=patient, **serializer.validated_data)
-        return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class FlagDetailView(APIView):
@@ -46,8 +54,13 @@ class FlagDetailView(APIView):
 
     def get(self, request: AuthenticatedRequest, flag_id: int) -> Response:
         flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="flag",
-                     object_id=flag.pk, patient_id=flag.patient_id)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="flag",
+            object_id=flag.pk,
+            patient_id=flag.patient_id,
+        )
         return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
 
 

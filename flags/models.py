@@ -31,8 +31,9 @@ class Flag(models.Model):
         RESOLVED = "resolved", "Resolved"
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="flags_raised")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="flags_raised"
+    )
     category = models.CharField(max_length=20, choices=Category.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     message = models.TextField()
@@ -48,8 +49,9 @@ class Flag(models.Model):
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolution_note = models.TextField(blank=True)
 
     class Meta:
@@ -57,21 +59,32 @@ class Flag(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(category__in=["side_effect", "safety", "missed_sessions",
-                                                 "non_adherence", "social", "clinical_change",
-                                                 "other"]),
+                condition=models.Q(
+                    category__in=[
+                        "side_effect",
+                        "safety",
+                        "missed_sessions",
+                        "non_adherence",
+                        "social",
+                        "clinical_change",
+                        "other",
+                    ]
+                ),
                 name="flag_category_valid",
             ),
-            models.CheckConstraint(condition=models.Q(severity__in=["routine", "urgent"]),
-                                   name="flag_severity_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=["open", "acknowledged", "resolved"]),
-                                   name="flag_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=["routine", "urgent"]), name="flag_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "acknowledged", "resolved"]), name="flag_status_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "status", "-created_at"], name="flag_patient_status"),
             models.Index(fields=["patient", "-created_at", "-id"], name="flag_patient_created"),
-            models.Index(fields=["severity", "status", "escalated_at", "created_at"],
-                         name="flag_escalation_scan"),
+            models.Index(
+                fields=["severity", "status", "escalated_at", "created_at"], name="flag_escalation_scan"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,8 +117,9 @@ class Notification(models.Model):
         RAISED = "raised", "New flag"
         ESCALATED = "escalated", "Escalated flag"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
@@ -119,8 +133,10 @@ class Notification(models.Model):
         db_table = "careteam_notification"  # kept from when flags lived in careteam
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["flag", "recipient", "channel", "event"],
-                                    name="notification_once_per_flag_recipient_channel"),
+            models.UniqueConstraint(
+                fields=["flag", "recipient", "channel", "event"],
+                name="notification_once_per_flag_recipient_channel",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "channel", "-created_at"], name="notification_inbox"),

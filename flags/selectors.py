@@ -19,8 +19,9 @@ def flags_for_patient(*, actor: User, patient_id: int, status: str = "") -> Quer
 
 def _with_flag_details(flags: QuerySet[Flag]) -> QuerySet[Flag]:
     return flags.select_related("raised_by", "resolved_by").prefetch_related(
-        Prefetch("acknowledgements",
-                 queryset=FlagAcknowledgement.objects.select_related("user").order_by("at"))
+        Prefetch(
+            "acknowledgements", queryset=FlagAcknowledgement.objects.select_related("user").order_by("at")
+        )
     )
 
 
@@ -37,5 +38,6 @@ def inbox(*, actor: User, unread_only: bool = False) -> QuerySet[Notification]:
 
 
 def unread_count(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, channel=Notification.Channel.IN_APP,
-                                       read_at__isnull=True).count()
+    return Notification.objects.filter(
+        recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).count()

@@ -16,11 +16,27 @@ class FlagSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Flag
-        fields = ["id", "patient", "category", "severity", "message", "status", "raised_by",
-                  "created_at", "source_type", "source_id", "acknowledgements", "acted_on_at",
-                  "escalated_at", "resolved_at", "resolved_by", "resolution_note"]
-        read_only_fields = [f for f in fields if f not in ("category", "severity", "message",
-                                                         "source_type", "source_id")]
+        fields = [
+            "id",
+            "patient",
+            "category",
+            "severity",
+            "message",
+            "status",
+            "raised_by",
+            "created_at",
+            "source_type",
+            "source_id",
+            "acknowledgements",
+            "acted_on_at",
+            "escalated_at",
+            "resolved_at",
+            "resolved_by",
+            "resolution_note",
+        ]
+        read_only_fields = [
+            f for f in fields if f not in ("category", "severity", "message", "source_type", "source_id")
+        ]
 
 
 class FlagResolveSerializer(serializers.Serializer):
@@ -35,8 +51,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "flag", "patient", "action_required", "read", "created", "event",
-                  "category", "severity"]
+        fields = [
+            "id",
+            "flag",
+            "patient",
+            "action_required",
+            "read",
+            "created",
+            "event",
+            "category",
+            "severity",
+        ]
 
     def get_read(self, obj: Notification) -> bool:
         return obj.read_at is not None

@@ -85,18 +85,32 @@ def flag_raise(
             if existing is not None:
                 return existing
         flag = Flag.objects.create(
-            patient=patient, raised_by=actor, category=category, severity=severity,
-            message=message, source_type=source_type, source_id=source_id, rule_key=rule_key,
+            patient=patient,
+            raised_by=actor,
+            category=category,
+            severity=severity,
+            message=message,
+            source_type=source_type,
+            source_id=source_id,
+            rule_key=rule_key,
         )
         outbox = OutboxMessage.objects.create(kind=OutboxMessage.Kind.FLAG_RAISED, flag=flag)
         summary_flags_recount(patient_id=patient.pk)
         if category == Flag.Category.CLINICAL_CHANGE:
             # A flag for psychiatric review puts the patient on the review list.
             summary.review_enter(patient_id=patient.pk)
-        audit.record(actor=actor, action=audit.Action.CREATE, object_type="flag",
-                     object_id=flag.pk, patient_id=patient.pk,
-                     changes={"category": category, "severity": severity,
-                              **({"rule": rule_key.split(":", 1)[0]} if rule_key else {})})
+        audit.record(
+            actor=actor,
+            action=audit.Action.CREATE,
+            object_type="flag",
+            object_id=flag.pk,
+            patient_id=patient.pk,
+            changes={
+                "category": category,
+                "severity": severity,
+                **({"rule": rule_key.split(":", 1)[0]} if rule_key else {}),
+            },
+        )
         transaction.on_commit(lambda: outbox_publish(outbox_id=outbox.pk))
     return flag
 
@@ -110,12 +124,9 @@ def outbox_publish(*, outbox_id: int) -> bool:
     try:
         deliver_flag_event.apply_async(args=(outbox_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the work
-        log.warning("outbox %s: publish failed; the beat job will publish it again", outbox_id,
-                    exc_info=True)
+        log.warning("outbox %s: publish failed; the beat job will publish it again", outbox_id, exc_info=True)
         return False
-    OutboxMessage.objects.filter(pk=outbox_id, published_at__isnull=True).update(
-        published_at=timezone.now()
-    )
+    OutboxMessage.objects.filter(pk=outbox_id, published_at__isnull=True).update(published_at=timezone.now())
     return True
 
 
@@ -125,7 +136,8 @@ def outbox_republish(*, now: datetime.datetime | None = None, limit: int = 500) 
     cutoff = now - datetime.timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER_SECONDS)
     ids = list(
         OutboxMessage.objects.filter(delivered_at__isnull=True, created_at__lte=cutoff)
-        .order_by("id").values_list("id", flat=True)[:limit]
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
     for outbox_id in ids:
         outbox_publish(outbox_id=outbox_id)
@@ -135,7 +147,8 @@ def outbox_republish(*, now: datetime.datetime | None = None, limit: int = 500) 
 def _recipients(flag: Flag, event: str) -> list[Recipient]:
     members = (
         CareTeamMember.objects.filter(patient_id=flag.patient_id, user__is_active=True)
-        .select_related("user").order_by("id")
+        .select_related("user")
+        .order_by("id")
     )
     acting = acting_roles(flag.category)
     result = []
@@ -180,9 +193,11 @@ def flag_event_deliver(*, outbox_id: int) -> int:
             channels.append(Notification.Channel.EMAIL)
         for channel in channels:
             _, made = Notification.objects.get_or_create(
-                flag=flag, recipient=recipient.user, channel=channel, event=event,
-                defaults={"patient_id": flag.patient_id,
-                          "action_required": recipient.action_required},
+                flag=flag,
+                recipient=recipient.user,
+                channel=channel,
+                event=event,
+                defaults={"patient_id": flag.patient_id, "action_required": recipient.action_required},
             )
             created += made
     for notification in Notification.objects.filter(
@@ -218,8 +233,7 @@ def flag_acknowledge(*, actor: User, flag: Flag) -> FlagAcknowledgement:
     """A recipient says "seen, on it". Only people the flag was sent to acknowledge."""
     with transaction.atomic():
         flag = Flag.objects.select_for_update().get(pk=flag.pk)
-        mine = Notification.objects.filter(flag=flag, recipient=actor,
-                                           channel=Notification.Channel.IN_APP)
+        mine = Notification.objects.filter(flag=flag, recipient=actor, channel=Notification.Channel.IN_APP)
         if not mine.exists():
             raise PermissionDenied("This flag was not sent to you.")
         ack, made = FlagAcknowledgement.objects.get_or_create(flag=flag, user=actor)
@@ -236,9 +250,14 @@ def flag_acknowledge(*, actor: User, flag: Flag) -> FlagAcknowledgement:
             fields.append("acted_on_at")
         if fields:
             flag.save(update_fields=fields)
-        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="flag",
-                     object_id=flag.pk, patient_id=flag.patient_id,
-                     changes={"acknowledged_by": actor.pk})
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            object_type="flag",
+            object_id=flag.pk,
+            patient_id=flag.patient_id,
+            changes={"acknowledged_by": actor.pk},
+        )
     return ack
 
 
@@ -256,9 +275,14 @@ def flag_resolve(*, actor: User, flag: Flag, note: str) -> Flag:
         flag.resolution_note = note
         flag.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
         summary_flags_recount(patient_id=flag.patient_id)
-        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="flag",
-                     object_id=flag.pk, patient_id=flag.patient_id,
-                     changes={"status": ["open", "resolved"]})
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            object_type="flag",
+            object_id=flag.pk,
+            patient_id=flag.patient_id,
+            changes={"status": ["open", "resolved"]},
+        )
     return flag
 
 
@@ -271,20 +295,27 @@ def flags_escalate_due(*, now: datetime.datetime | None = None) -> list[int]:
     with transaction.atomic():
         due = (
             Flag.objects.select_for_update(skip_locked=True)
-            .filter(severity=Flag.Severity.URGENT, acted_on_at__isnull=True,
-                    escalated_at__isnull=True, created_at__lte=cutoff)
+            .filter(
+                severity=Flag.Severity.URGENT,
+                acted_on_at__isnull=True,
+                escalated_at__isnull=True,
+                created_at__lte=cutoff,
+            )
             .exclude(status=Flag.Status.RESOLVED)
             .order_by("id")
         )
         for flag in due:
             flag.escalated_at = now
             flag.save(update_fields=["escalated_at"])
-            outbox, _ = OutboxMessage.objects.get_or_create(
-                flag=flag, kind=OutboxMessage.Kind.FLAG_ESCALATED
+            outbox, _ = OutboxMessage.objects.get_or_create(flag=flag, kind=OutboxMessage.Kind.FLAG_ESCALATED)
+            audit.record(
+                actor=None,
+                action=audit.Action.UPDATE,
+                object_type="flag",
+                object_id=flag.pk,
+                patient_id=flag.patient_id,
+                changes={"escalated": True},
             )
-            audit.record(actor=None, action=audit.Action.UPDATE, object_type="flag",
-                         object_id=flag.pk, patient_id=flag.patient_id,
-                         changes={"escalated": True})
             transaction.on_commit(functools.partial(outbox_publish, outbox_id=outbox.pk))
             escalated.append(flag.pk)
     return escalated
@@ -304,8 +335,10 @@ def summary_flags_recount(*, patient_id: int) -> None:
     registry's summary row. The row is locked first, so two flags raised at once are both
     counted."""
     row = summary.locked_row(patient_id)
-    counts = (Flag.objects.filter(patient_id=patient_id).exclude(status=Flag.Status.RESOLVED)
-              .aggregate(open=Count("pk"),
-                         urgent=Count("pk", filter=Q(severity=Flag.Severity.URGENT))))
+    counts = (
+        Flag.objects.filter(patient_id=patient_id)
+        .exclude(status=Flag.Status.RESOLVED)
+        .aggregate(open=Count("pk"), urgent=Count("pk", filter=Q(severity=Flag.Severity.URGENT)))
+    )
     row.open_flags, row.urgent_flags = counts["open"], counts["urgent"]
     row.save(update_fields=["open_flags", "urgent_flags"])

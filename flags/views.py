@@ -22,12 +22,15 @@ from .models import Notification
 def notifications_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     page = Paginator(selectors.inbox(actor=request.user, unread_only=unread_only), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     # Patient names only for patients still on the caller's care teams.
-    my_patients = set(patient_access.team_patient_ids(request.user)
-                      .values_list("content_object_id", flat=True))
-    return render(request, "flags/inbox.html",
-                  {"page": page, "unread_only": unread_only, "my_patients": my_patients})
+    my_patients = set(
+        patient_access.team_patient_ids(request.user).values_list("content_object_id", flat=True)
+    )
+    return render(
+        request, "flags/inbox.html", {"page": page, "unread_only": unread_only, "my_patients": my_patients}
+    )
 
 
 @passive_session
@@ -37,8 +40,9 @@ def notifications_unread_count(request: HttpRequest) -> HttpResponse:
     Once the session has expired it tells htmx to take the whole page to the sign-in form."""
     if not request.user.is_authenticated:
         return HttpResponse(status=204, headers={"HX-Redirect": resolve_url(settings.LOGIN_URL)})
-    return render(request, "flags/_unread_count.html",
-                  {"unread_count": selectors.unread_count(actor=request.user)})
+    return render(
+        request, "flags/_unread_count.html", {"unread_count": selectors.unread_count(actor=request.user)}
+    )
 
 
 @login_required
@@ -53,37 +57,50 @@ def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -
 @require_http_methods(["GET", "POST"])
 def flag_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
-    form = FlagForm(form_data(request), initial={"source_type": request.GET.get("source_type", ""),
-                                                 "source_id": request.GET.get("source_id")})
+    form = FlagForm(
+        form_data(request),
+        initial={
+            "source_type": request.GET.get("source_type", ""),
+            "source_id": request.GET.get("source_id"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        flag = call_service(form, services.flag_raise, actor=request.user, patient=patient,
-                            **form.cleaned_data)
+        flag = call_service(
+            form, services.flag_raise, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if flag is not None:
             messages.success(request, "Flag raised: the care team is being notified.")
             return redirect("flag_detail", flag_id=flag.pk)
     code = 400 if form.errors else 200
-    return render(request, "flags/flag_form.html", {"form": form, "patient": patient},
-                  status=code)
+    return render(request, "flags/flag_form.html", {"form": form, "patient": patient}, status=code)
 
 
 @login_required
 @require_http_methods(["GET"])
 def flag_detail(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="flag",
-                 object_id=flag.pk, patient_id=flag.patient_id)
+    audit.record(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="flag",
+        object_id=flag.pk,
+        patient_id=flag.patient_id,
+    )
     flag = selectors.flag_detail(flag_id=flag.pk)
-    mine = Notification.objects.filter(flag=flag, recipient=request.user,
-                                       channel=Notification.Channel.IN_APP)
+    mine = Notification.objects.filter(flag=flag, recipient=request.user, channel=Notification.Channel.IN_APP)
     acknowledged = any(ack.user_id == request.user.pk for ack in flag.acknowledgements.all())
-    return render(request, "flags/flag_detail.html", {
-        "flag": flag,
-        "patient": flag.patient,
-        "source_url": sources.record_url(flag.source_type, flag.source_id, flag.patient_id),
-        "can_acknowledge": mine.exists() and not acknowledged,
-        "action_required": mine.filter(action_required=True).exists(),
-        "resolve_form": FlagResolveForm() if flag.status != flag.Status.RESOLVED else None,
-    })
+    return render(
+        request,
+        "flags/flag_detail.html",
+        {
+            "flag": flag,
+            "patient": flag.patient,
+            "source_url": sources.record_url(flag.source_type, flag.source_id, flag.patient_id),
+            "can_acknowledge": mine.exists() and not acknowledged,
+            "action_required": mine.filter(action_required=True).exists(),
+            "resolve_form": FlagResolveForm() if flag.status != flag.Status.RESOLVED else None,
+        },
+    )
 
 
 @login_required
@@ -100,11 +117,25 @@ def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpRes
 def flag_resolve(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = access.get_flag(request.user, flag_id, patient_access.RECORD_CLINICAL)
     form = FlagResolveForm(request.POST)
-    if form.is_valid() and call_service(form, services.flag_resolve, actor=request.user, flag=flag,
-                                        note=form.cleaned_data["note"]) is not None:
+    if (
+        form.is_valid()
+        and call_service(
+            form, services.flag_resolve, actor=request.user, flag=flag, note=form.cleaned_data["note"]
+        )
+        is not None
+    ):
         messages.success(request, "Flag resolved.")
         return redirect("flag_detail", flag_id=flag.pk)
     flag = selectors.flag_detail(flag_id=flag.pk)
-    return render(request, "flags/flag_detail.html", {
-        "flag": flag, "patient": flag.patient, "can_acknowledge": False,
-        "action_required": False, "resolve_form": form}, status=400)
+    return render(
+        request,
+        "flags/flag_detail.html",
+        {
+            "flag": flag,
+            "patient": flag.patient,
+            "can_acknowledge": False,
+            "action_required": False,
+            "resolve_form": form,
+        },
+        status=400,
+    )

@@ -27,6 +27,7 @@ from .timeline import COMPONENTS, parse_filters, patient_timeline, query_string
 
 # --- caseload ---------------------------------------------------------------------------------------
 
+
 class CaseloadRowSerializer(serializers.Serializer):
     patient = serializers.IntegerField(source="pk")
     patient_name = serializers.SerializerMethodField()
@@ -73,7 +74,8 @@ class CaseloadRowSerializer(serializers.Serializer):
             "treatment_status": row.treatment_status,
             "weeks_in_treatment": row.weeks_in_treatment,
             "last_contact": self._last_contact.to_representation(row.last_contact)
-            if row.last_contact is not None else None,
+            if row.last_contact is not None
+            else None,
             "open_flags": row.open_flags,
             "urgent_flags": row.urgent_flags,
             "overdue": row.overdue,
@@ -95,12 +97,14 @@ def _errors(form: Any) -> ValidationError:
     return ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("status", enum=[code for code, _ in STATUSES]),
-    OpenApiParameter("urgent", enum=["true", "false"], description="has open urgent flags"),
-    OpenApiParameter("overdue", enum=["true", "false"], description="has overdue items"),
-    OpenApiParameter("ordering", enum=[code for code, _ in caseload.ORDERING_CHOICES]),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", enum=[code for code, _ in STATUSES]),
+        OpenApiParameter("urgent", enum=["true", "false"], description="has open urgent flags"),
+        OpenApiParameter("overdue", enum=["true", "false"], description="has overdue items"),
+        OpenApiParameter("ordering", enum=[code for code, _ in caseload.ORDERING_CHOICES]),
+    ]
+)
 class CaseloadView(ListAPIView):
     """The caller's caseload registry, the patients who need attention first by default."""
 
@@ -117,8 +121,9 @@ class CaseloadView(ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = caseload.decorate(self.paginate_queryset(self.get_queryset()))
-        audit.record_reads(actor=self.request.user, action=audit.Action.LIST, object_type="caseload",
-                           objects=page)
+        audit.record_reads(
+            actor=self.request.user, action=audit.Action.LIST, object_type="caseload", objects=page
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -137,8 +142,7 @@ class ReviewRowSerializer(serializers.Serializer):
         return row.patient.full_name
 
     def get_reviewed(self, row: Any) -> bool:
-        return bool(row.reviewed_at and timezone.localtime(row.reviewed_at).date()
-                    >= row.review_since)
+        return bool(row.reviewed_at and timezone.localtime(row.reviewed_at).date() >= row.review_since)
 
     def get_treatment_status(self, row: Any) -> str:
         return row.treatment_status
@@ -156,16 +160,19 @@ class ReviewListView(ListAPIView):
         form = caseload.ReviewFilterForm(self.request.query_params)
         if not form.is_valid():
             raise _errors(form)
-        return caseload.review_list(actor=self.request.user,
-                                    show=form.cleaned_data.get("show") or "waiting")
+        return caseload.review_list(actor=self.request.user, show=form.cleaned_data.get("show") or "waiting")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         if page is None:
             raise ImproperlyConfigured("The review list is paginated (DEFAULT_PAGINATION_CLASS).")
-        audit.record_reads(actor=self.request.user, action=audit.Action.LIST,
-                           object_type="psychiatricreview", objects=page,
-                           patient_attr="patient_id")
+        audit.record_reads(
+            actor=self.request.user,
+            action=audit.Action.LIST,
+            object_type="psychiatricreview",
+            objects=page,
+            patient_attr="patient_id",
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -184,6 +191,7 @@ class ReviewDoneView(APIView):
 
 # --- timeline ---------------------------------------------------------------------------------------
 
+
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     component = serializers.ChoiceField(choices=list(COMPONENTS))
@@ -196,48 +204,74 @@ class TimelineEntrySerializer(serializers.Serializer):
 class PatientTimelineView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("component", OpenApiTypes.STR, many=True, enum=list(COMPONENTS),
-                             description="Only these components (repeat the parameter)."),
+            OpenApiParameter(
+                "component",
+                OpenApiTypes.STR,
+                many=True,
+                enum=list(COMPONENTS),
+                description="Only these components (repeat the parameter).",
+            ),
             OpenApiParameter("from", OpenApiTypes.DATE, description="From this day (included)."),
             OpenApiParameter("to", OpenApiTypes.DATE, description="To this day (included)."),
-            OpenApiParameter("before", OpenApiTypes.STR,
-                             description="Cursor from a previous page's `next` link."),
+            OpenApiParameter(
+                "before", OpenApiTypes.STR, description="Cursor from a previous page's `next` link."
+            ),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 200, default 50."),
         ],
-        responses=inline_serializer("PatientTimelinePage", {
-            "next": serializers.CharField(allow_null=True),
-            "results": TimelineEntrySerializer(many=True),
-        }),
+        responses=inline_serializer(
+            "PatientTimelinePage",
+            {
+                "next": serializers.CharField(allow_null=True),
+                "results": TimelineEntrySerializer(many=True),
+            },
+        ),
     )
     def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         filters, errors = parse_filters(request.query_params)
         if errors:
             raise ValidationError(errors)
-        page = patient_timeline(patient=patient, components=filters.components,
-                                since=filters.since, until=filters.until, before=filters.before,
-                                limit=filters.limit)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="timeline",
-                     object_id=patient.pk, patient_id=patient.pk)
+        page = patient_timeline(
+            patient=patient,
+            components=filters.components,
+            since=filters.since,
+            until=filters.until,
+            before=filters.before,
+            limit=filters.limit,
+        )
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="timeline",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+        )
         next_url = None
         if page.next_cursor is not None:
             next_url = request.build_absolute_uri(
-                f"{request.path}?{query_string(request.query_params, before=page.next_cursor)}")
-        return Response({
-            "next": next_url,
-            "results": TimelineEntrySerializer(page.entries, many=True).data,
-        })
+                f"{request.path}?{query_string(request.query_params, before=page.next_cursor)}"
+            )
+        return Response(
+            {
+                "next": next_url,
+                "results": TimelineEntrySerializer(page.entries, many=True).data,
+            }
+        )
 
 
 # --- metrics ----------------------------------------------------------------------------------------
+
 
 class TeamMetricsView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("start", OpenApiTypes.DATE, description="default: 89 days before end"),
             OpenApiParameter("end", OpenApiTypes.DATE, description="default: today"),
-            OpenApiParameter("clinician", OpenApiTypes.INT,
-                             description="a clinician sharing a care team with you (admins: any)"),
+            OpenApiParameter(
+                "clinician",
+                OpenApiTypes.INT,
+                description="a clinician sharing a care team with you (admins: any)",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT},
     )

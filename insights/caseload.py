@@ -43,26 +43,28 @@ YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 class CaseloadFilterForm(forms.Form):
     """Filters and sort of the registry, the same for the page and the API (query string)."""
 
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES],
-                               widget=QuickSelect)
-    urgent = forms.ChoiceField(required=False, choices=YES_NO, label="Has urgent flags",
-                               widget=QuickSelect)
-    overdue = forms.ChoiceField(required=False, choices=YES_NO, label="Has overdue items",
-                                widget=QuickSelect)
-    ordering = forms.ChoiceField(required=False, choices=ORDERING_CHOICES, label="Sort by",
-                                 widget=QuickSelect)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *STATUSES], widget=QuickSelect)
+    urgent = forms.ChoiceField(required=False, choices=YES_NO, label="Has urgent flags", widget=QuickSelect)
+    overdue = forms.ChoiceField(required=False, choices=YES_NO, label="Has overdue items", widget=QuickSelect)
+    ordering = forms.ChoiceField(
+        required=False, choices=ORDERING_CHOICES, label="Sort by", widget=QuickSelect
+    )
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data
         as_bool = {"true": True, "false": False, "": None}
-        return {"status": data.get("status") or "", "urgent": as_bool[data.get("urgent") or ""],
-                "overdue": as_bool[data.get("overdue") or ""],
-                "ordering": data.get("ordering") or "attention"}
+        return {
+            "status": data.get("status") or "",
+            "urgent": as_bool[data.get("urgent") or ""],
+            "overdue": as_bool[data.get("overdue") or ""],
+            "ordering": data.get("ordering") or "attention",
+        }
 
 
 class ReviewFilterForm(forms.Form):
-    show = forms.ChoiceField(required=False, choices=[("waiting", "Waiting for review"),
-                                                      ("reviewed", "Reviewed")])
+    show = forms.ChoiceField(
+        required=False, choices=[("waiting", "Waiting for review"), ("reviewed", "Reviewed")]
+    )
 
 
 @dataclass(slots=True)
@@ -100,10 +102,23 @@ class CaseloadRow:
 
 # CaseloadRow's fields read from the database, in order: the registry's query is a values_list.
 ROW_COLUMNS = (
-    "patient_id", "patient__first_name", "patient__last_name", "phq9_baseline",
-    "phq9_baseline_on", "phq9_latest", "phq9_latest_on", "phq9_change_pct", "gad7_baseline",
-    "gad7_latest", "gad7_latest_on", "last_contact_at", "treatment_status", "open_flags",
-    "urgent_flags", "follow_up_dates", "care_plan_review_on",
+    "patient_id",
+    "patient__first_name",
+    "patient__last_name",
+    "phq9_baseline",
+    "phq9_baseline_on",
+    "phq9_latest",
+    "phq9_latest_on",
+    "phq9_change_pct",
+    "gad7_baseline",
+    "gad7_latest",
+    "gad7_latest_on",
+    "last_contact_at",
+    "treatment_status",
+    "open_flags",
+    "urgent_flags",
+    "follow_up_dates",
+    "care_plan_review_on",
 )
 
 # Sort keys (?ordering=key or -key) and the columns they sort by, ascending.
@@ -131,29 +146,38 @@ def _attention(today: datetime.date) -> Case:
         When(open_flags__gt=0, then=Value(3)),
         When(treatment_status="partial-response", then=Value(4)),
         When(treatment_status__in=["baseline-only", "no-data"], then=Value(5)),
-        default=Value(6), output_field=IntegerField())
+        default=Value(6),
+        output_field=IntegerField(),
+    )
 
 
 def _order(key: str) -> list[OrderBy]:
     descending = key.startswith("-")
     key = key.lstrip("-")
     if key == "status":
-        rank = Case(*(When(treatment_status=code, then=Value(rank))
-                      for rank, (code, _label) in enumerate(STATUSES)),
-                    default=Value(len(STATUSES)), output_field=IntegerField())
+        rank = Case(
+            *(When(treatment_status=code, then=Value(rank)) for rank, (code, _label) in enumerate(STATUSES)),
+            default=Value(len(STATUSES)),
+            output_field=IntegerField(),
+        )
         return [rank.desc() if descending else rank.asc()]
     result = []
     for name in SORT_COLUMNS[key]:
         reverse = descending != name.startswith("-")
         expression = F(name.lstrip("-"))
-        result.append(expression.desc(nulls_last=True) if reverse
-                      else expression.asc(nulls_last=True))
+        result.append(expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True))
     return result
 
 
-def caseload(*, actor: User, status: str = "", urgent: bool | None = None,
-             overdue: bool | None = None, ordering: str = "attention",
-             today: datetime.date | None = None) -> QuerySet:
+def caseload(
+    *,
+    actor: User,
+    status: str = "",
+    urgent: bool | None = None,
+    overdue: bool | None = None,
+    ordering: str = "attention",
+    today: datetime.date | None = None,
+) -> QuerySet:
     """The summaries of the patients on the actor's care teams, as ROW_COLUMNS tuples and the
     total (page them with paging.WindowCountPaginator; ``decorate`` turns a page of them into
     CaseloadRow): one query for the page and the count, a plain join of the summary and the
@@ -169,17 +193,15 @@ def caseload(*, actor: User, status: str = "", urgent: bool | None = None,
     if overdue is not None:
         rows = rows.filter(_overdue(today)) if overdue else rows.exclude(_overdue(today))
     if ordering == "attention":
-        order = [_attention(today).asc(), F("urgent_flags").desc(),
-                 F("phq9_latest").desc(nulls_last=True)]
+        order = [_attention(today).asc(), F("urgent_flags").desc(), F("phq9_latest").desc(nulls_last=True)]
     else:
         order = _order(ordering)
     return paging.with_total(
-        rows.order_by(*order, "patient__last_name", "patient__first_name", "patient_id"),
-        *ROW_COLUMNS)
+        rows.order_by(*order, "patient__last_name", "patient__first_name", "patient_id"), *ROW_COLUMNS
+    )
 
 
-def weeks_in_treatment(baseline_on: datetime.date | None,
-                       today: datetime.date | None = None) -> int | None:
+def weeks_in_treatment(baseline_on: datetime.date | None, today: datetime.date | None = None) -> int | None:
     """Whole weeks since the baseline PHQ-9 (None without one)."""
     if baseline_on is None:
         return None
@@ -203,7 +225,8 @@ def decorate(rows: Any, today: datetime.date | None = None) -> list[CaseloadRow]
         row.weeks_in_treatment = weeks_in_treatment(row.phq9_baseline_on, today)
         row.treatment_status_label = STATUS_LABELS[row.treatment_status]
         row.overdue = sum(day < before for day in row.follow_up_dates) + (
-            row.review_due_on is not None and row.review_due_on < today)
+            row.review_due_on is not None and row.review_due_on < today
+        )
     return result
 
 

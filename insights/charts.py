@@ -60,40 +60,64 @@ def trend_chart(*, patient_id: int, today: datetime.date | None = None) -> Chart
     def y(score: float) -> float:
         return round(TOP + plot_h * (1 - score / Y_MAX), 1)
 
-    chart = Chart(plot={"x": LEFT, "y": TOP, "w": plot_w, "h": plot_h, "bottom": TOP + plot_h,
-                        "right": LEFT + plot_w},
-                  empty=not points)
+    chart = Chart(
+        plot={"x": LEFT, "y": TOP, "w": plot_w, "h": plot_h, "bottom": TOP + plot_h, "right": LEFT + plot_w},
+        empty=not points,
+    )
     for low, high, label, fill in PHQ9_BANDS:
         top_score = min(high + 1, Y_MAX)
-        chart.bands.append({"label": label, "fill": fill, "x": LEFT, "w": plot_w,
-                            "y": y(top_score), "h": round(y(low) - y(top_score), 1),
-                            "text_y": round((y(low) + y(top_score)) / 2 + 4, 1),
-                            "range": f"{low}–{high}"})
+        chart.bands.append(
+            {
+                "label": label,
+                "fill": fill,
+                "x": LEFT,
+                "w": plot_w,
+                "y": y(top_score),
+                "h": round(y(low) - y(top_score), 1),
+                "text_y": round((y(low) + y(top_score)) / 2 + 4, 1),
+                "range": f"{low}–{high}",
+            }
+        )
     chart.y_ticks = [{"value": v, "y": y(v)} for v in (0, 5, 10, 15, 20, 27)]
     middle = start + datetime.timedelta(days=span // 2)
-    chart.x_ticks = [{"label": d.isoformat(), "x": x(d), "anchor": anchor}
-                     for d, anchor in ((start, "start"), (middle, "middle"), (end, "end"))]
+    chart.x_ticks = [
+        {"label": d.isoformat(), "x": x(d), "anchor": anchor}
+        for d, anchor in ((start, "start"), (middle, "middle"), (end, "end"))
+    ]
     described = []
     for code, label, colour, dash in SERIES:
         mine = [(d, total) for d, instrument, total in points if instrument == code]
         if not mine:
             described.append(f"{label}: none recorded.")
             continue
-        dots = [{"x": x(d), "y": y(total), "title": f"{label} {total} on {d.isoformat()}"}
-                for d, total in mine]
-        chart.series.append({"code": code, "label": label, "colour": colour, "dash": dash,
-                             "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
-                             "dots": dots})
+        dots = [
+            {"x": x(d), "y": y(total), "title": f"{label} {total} on {d.isoformat()}"} for d, total in mine
+        ]
+        chart.series.append(
+            {
+                "code": code,
+                "label": label,
+                "colour": colour,
+                "dash": dash,
+                "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots),
+                "dots": dots,
+            }
+        )
         first, last = mine[0], mine[-1]
         if len(mine) == 1:
             described.append(f"{label}: one measure, {first[1]} on {first[0].isoformat()}.")
         else:
-            described.append(f"{label}: {len(mine)} measures, from {first[1]} on "
-                             f"{first[0].isoformat()} to {last[1]} on {last[0].isoformat()}.")
+            described.append(
+                f"{label}: {len(mine)} measures, from {first[1]} on "
+                f"{first[0].isoformat()} to {last[1]} on {last[0].isoformat()}."
+            )
     for day, label in changes:
         chart.markers.append({"x": x(day), "title": f"{day.isoformat()}: {label}"})
     if changes:
-        described.append("Medication changes: " + "; ".join(
-            f"{label} on {day.isoformat()}" for day, label in changes) + ".")
+        described.append(
+            "Medication changes: "
+            + "; ".join(f"{label} on {day.isoformat()}" for day, label in changes)
+            + "."
+        )
     chart.description = " ".join(described)
     return chart

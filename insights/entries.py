@@ -116,8 +116,7 @@ def staff_names(user_ids: set[int]) -> dict[int, str]:
     return {user.pk: str(user) for user in users}
 
 
-def range_q(field: str, *, is_date: bool, since: datetime.date | None,
-            until: datetime.date | None) -> Q:
+def range_q(field: str, *, is_date: bool, since: datetime.date | None, until: datetime.date | None) -> Q:
     """``since``..``until`` (both days included) on a date or datetime field."""
     q = Q()
     if since is not None:
@@ -130,8 +129,7 @@ def range_q(field: str, *, is_date: bool, since: datetime.date | None,
     return q
 
 
-def before_q(field: str, *, is_date: bool, source: str, before: Cursor | None,
-             id_field: str = "id") -> Q:
+def before_q(field: str, *, is_date: bool, source: str, before: Cursor | None, id_field: str = "id") -> Q:
     """Rows of ``source`` that sort strictly after the cursor (i.e. are older): (at, source, id)
     less than the cursor's. Date fields stand for midnight of their day."""
     if before is None:
@@ -152,7 +150,16 @@ def before_q(field: str, *, is_date: bool, source: str, before: Cursor | None,
     return older | (same & Q(**{f"{id_field}__lt": before.id}))
 
 
-def window_q(field: str, *, is_date: bool, source: str, since: datetime.date | None,
-             until: datetime.date | None, before: Cursor | None, id_field: str = "id") -> Q:
-    return (range_q(field, is_date=is_date, since=since, until=until)
-            & before_q(field, is_date=is_date, source=source, before=before, id_field=id_field))
+def window_q(
+    field: str,
+    *,
+    is_date: bool,
+    source: str,
+    since: datetime.date | None,
+    until: datetime.date | None,
+    before: Cursor | None,
+    id_field: str = "id",
+) -> Q:
+    return range_q(field, is_date=is_date, since=since, until=until) & before_q(
+        field, is_date=is_date, source=source, before=before, id_field=id_field
+    )

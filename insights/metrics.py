@@ -62,8 +62,11 @@ def parse_scope(user: User, params: Any) -> tuple[Scope | None, dict[str, list[s
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     end = _parse_date(params["end"], "end", errors) if params.get("end") else today
-    start = (_parse_date(params["start"], "start", errors) if params.get("start")
-             else (end or today) - datetime.timedelta(days=DEFAULT_DAYS - 1))
+    start = (
+        _parse_date(params["start"], "start", errors)
+        if params.get("start")
+        else (end or today) - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    )
     if start and end:
         if end < start:
             errors["end"] = ["The end date must not be before the start date."]
@@ -83,8 +86,11 @@ def parse_scope(user: User, params: Any) -> tuple[Scope | None, dict[str, list[s
         return None, errors
     if start is None or end is None:  # _parse_date gives None only with an error
         raise ValueError("A period date was not parsed but no error was recorded.")
-    label = str(clinician) if clinician else (
-        "All patients" if access.sees_every_patient(user) else "My caseload")
+    label = (
+        str(clinician)
+        if clinician
+        else ("All patients" if access.sees_every_patient(user) else "My caseload")
+    )
     return Scope(start=start, end=end, clinician=clinician, label=label), {}
 
 
@@ -118,15 +124,24 @@ def team_metrics(user: User, scope: Scope) -> dict[str, Any]:
     recent = figures.pop("measured_recently_patients", None)
     if recent is not None:
         figures["measured_recently"] = figure(
-            f"Patients with a PHQ-9 or GAD-7 in the last {RECENT_MEASURE_DAYS} days", recent, count,
+            f"Patients with a PHQ-9 or GAD-7 in the last {RECENT_MEASURE_DAYS} days",
+            recent,
+            count,
             f"Patients with at least one PHQ-9 or GAD-7 administered in the last "
-            f"{RECENT_MEASURE_DAYS} days of the period, out of all patients counted.")
-    audit.record(actor=user, action=audit.Action.LIST, object_type="team_metrics",
-                 object_id=scope.clinician.pk if scope.clinician else "caseload",
-                 changes={"start": scope.start.isoformat(), "end": scope.end.isoformat(),
-                          "patients": count})
+            f"{RECENT_MEASURE_DAYS} days of the period, out of all patients counted.",
+        )
+    audit.record(
+        actor=user,
+        action=audit.Action.LIST,
+        object_type="team_metrics",
+        object_id=scope.clinician.pk if scope.clinician else "caseload",
+        changes={"start": scope.start.isoformat(), "end": scope.end.isoformat(), "patients": count},
+    )
     return {
-        "start": scope.start.isoformat(), "end": scope.end.isoformat(),
-        "clinician": scope.clinician.pk if scope.clinician else None, "scope": scope.label,
-        "patients": count, "figures": figures,
+        "start": scope.start.isoformat(),
+        "end": scope.end.isoformat(),
+        "clinician": scope.clinician.pk if scope.clinician else None,
+        "scope": scope.label,
+        "patients": count,
+        "figures": figures,
     }

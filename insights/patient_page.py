@@ -29,17 +29,25 @@ def gather(*, actor: User, page: PatientPage) -> dict[str, Any]:
     """The page's context, and its one audit row."""
     patient = page.patient
     context: dict[str, Any] = {
-        "patient": patient, "on_team": page.clinical, "manage_team": page.manage_team,
+        "patient": patient,
+        "on_team": page.clinical,
+        "manage_team": page.manage_team,
         "team": patient_selectors.care_team(patient=patient),
-        "assignable_staff": (patient_selectors.assignable_staff(patient=patient)
-                             if page.manage_team else None),
+        "assignable_staff": (
+            patient_selectors.assignable_staff(patient=patient) if page.manage_team else None
+        ),
     }
     shown: dict[str, list[int]] = {}
     if page.clinical:
         context.update(_clinical(actor, patient, page, shown))
-    audit.record(actor=actor, action=audit.Action.VIEW, object_type="patient",
-                 object_id=patient.pk, patient_id=patient.pk,
-                 changes={"shown": shown} if shown else None)
+    audit.record(
+        actor=actor,
+        action=audit.Action.VIEW,
+        object_type="patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+        changes={"shown": shown} if shown else None,
+    )
     return context
 
 
@@ -51,37 +59,46 @@ def _clinical(actor: User, patient: Any, page: PatientPage, shown: dict[str, lis
     # Medication: the current list, the latest changes, unresolved side effects.
     current = list(medication_selectors.current_orders(patient=patient))
     changes = medication_selectors.medication_timeline(patient=patient, limit=MEDICATION_CHANGES)
-    side_effects = list(medication_selectors.unresolved_side_effects(patient=patient)
-                        [:SIDE_EFFECTS_SHOWN])
+    side_effects = list(medication_selectors.unresolved_side_effects(patient=patient)[:SIDE_EFFECTS_SHOWN])
     # Case management: open needs, open referrals (overdue first), the last contact.
     needs = list(casemanagement_selectors.current_needs(patient=patient, open_only=True))
-    referrals = list(casemanagement_selectors.open_referrals(patient=patient)
-                     [:SHOWN_REFERRALS + 1])
+    referrals = list(casemanagement_selectors.open_referrals(patient=patient)[: SHOWN_REFERRALS + 1])
     last_contact = casemanagement_selectors.contacts(patient=patient).first()
     orders = {order.pk for order in [*current, *(event.order for event in changes)]}
-    shown.update({
-        "flag": [flag.pk for flag in open_flags],
-        "therapysession": [session.pk for session in sessions],
-        "medicationorder": sorted(orders),
-        "sideeffectreport": [report.pk for report in side_effects],
-        "needassessment": [need.pk for need in needs],
-        "referral": [referral.pk for referral in referrals[:SHOWN_REFERRALS]],
-        "contact": [last_contact.pk] if last_contact else [],
-    })
+    shown.update(
+        {
+            "flag": [flag.pk for flag in open_flags],
+            "therapysession": [session.pk for session in sessions],
+            "medicationorder": sorted(orders),
+            "sideeffectreport": [report.pk for report in side_effects],
+            "needassessment": [need.pk for need in needs],
+            "referral": [referral.pk for referral in referrals[:SHOWN_REFERRALS]],
+            "contact": [last_contact.pk] if last_contact else [],
+        }
+    )
     return {
         "plan": patient_selectors.care_plan(patient=patient),
         "open_flags": open_flags,
         "trend": {
             "chart": charts.trend_chart(patient_id=patient.pk),
-            "review_since": (PatientSummary.objects.filter(summary.awaiting_review(),
-                                                           patient_id=patient.pk)
-                             .values_list("review_since", flat=True).first()),
+            "review_since": (
+                PatientSummary.objects.filter(summary.awaiting_review(), patient_id=patient.pk)
+                .values_list("review_since", flat=True)
+                .first()
+            ),
             "can_review": page.prescribe,
         },
-        "therapy": {"courses": courses, "sessions": sessions,
-                    "trends": therapy_selectors.measure_trends(patient=patient)},
-        "medication": {"current": current, "timeline": changes, "side_effects": side_effects,
-                       "can_prescribe": page.prescribe},
+        "therapy": {
+            "courses": courses,
+            "sessions": sessions,
+            "trends": therapy_selectors.measure_trends(patient=patient),
+        },
+        "medication": {
+            "current": current,
+            "timeline": changes,
+            "side_effects": side_effects,
+            "can_prescribe": page.prescribe,
+        },
         "casemanagement": {
             "needs": needs,
             "referrals": referrals[:SHOWN_REFERRALS],

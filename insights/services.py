@@ -15,13 +15,18 @@ def psychiatric_review_done(*, actor: User, patient: Patient) -> PatientSummary:
     clinical-change flags that put them there are resolved. The caller checks access
     (patients.access.PRESCRIBE) first."""
     with transaction.atomic():
-        waiting = (PatientSummary.objects.select_for_update()
-                   .filter(summary.awaiting_review(), patient_id=patient.pk).exists())
+        waiting = (
+            PatientSummary.objects.select_for_update()
+            .filter(summary.awaiting_review(), patient_id=patient.pk)
+            .exists()
+        )
         if not waiting:
-            raise ValidationError(
-                {"patient": ["This patient is not waiting for a psychiatric review."]})
-        open_flags = (Flag.objects.filter(patient=patient, category=Flag.Category.CLINICAL_CHANGE)
-                      .exclude(status=Flag.Status.RESOLVED).order_by("id"))
+            raise ValidationError({"patient": ["This patient is not waiting for a psychiatric review."]})
+        open_flags = (
+            Flag.objects.filter(patient=patient, category=Flag.Category.CLINICAL_CHANGE)
+            .exclude(status=Flag.Status.RESOLVED)
+            .order_by("id")
+        )
         for flag in open_flags:
             flag_services.flag_resolve(actor=actor, flag=flag, note="Psychiatric review done")
         return summary.review_mark_done(actor=actor, patient_id=patient.pk)

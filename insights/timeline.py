@@ -38,16 +38,21 @@ def providers(components: Iterable[str] | None = None) -> list[tuple[str, Provid
     return [(component, fn) for component, fn in PROVIDERS if wanted is None or component in wanted]
 
 
-def patient_timeline(*, patient: Any, components: Iterable[str] | None = None,
-                     since: datetime.date | None = None, until: datetime.date | None = None,
-                     before: Cursor | None = None, limit: int = 50) -> Page:
+def patient_timeline(
+    *,
+    patient: Any,
+    components: Iterable[str] | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    before: Cursor | None = None,
+    limit: int = 50,
+) -> Page:
     """One page of the patient's timeline, newest first. Access is the caller's business
     (patients.access.VIEW_CLINICAL); this reads for whoever asks."""
     limit = max(1, min(int(limit), MAX_LIMIT))
     entries: list[Entry] = []
     for _component, provide in providers(components):
-        entries += provide(patient_id=patient.pk, since=since, until=until, before=before,
-                           limit=limit + 1)
+        entries += provide(patient_id=patient.pk, since=since, until=until, before=before, limit=limit + 1)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     page = entries[:limit]
     names = staff_names({e.who_id for e in page if e.who_id is not None})
@@ -77,8 +82,9 @@ def parse_filters(params: Any, *, default_limit: int = 50) -> tuple[Filters, dic
     chosen = [c for c in params.getlist("component") if c != ""]
     unknown = sorted(set(chosen) - set(COMPONENTS))
     if unknown:
-        errors["component"] = [f"Unknown component: {', '.join(unknown)[:100]}. "
-                               f"Choose from {', '.join(COMPONENTS)}."]
+        errors["component"] = [
+            f"Unknown component: {', '.join(unknown)[:100]}. Choose from {', '.join(COMPONENTS)}."
+        ]
     elif chosen:
         filters.components = [c for c in COMPONENTS if c in chosen]
     for field in ("from", "to"):

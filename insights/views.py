@@ -47,9 +47,15 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
 PAGE_SIZE = 50
 
 # Sortable columns of the registry table: (heading, ordering key).
-COLUMNS = [("Patient", "name"), ("Status", "status"), ("PHQ-9", "phq9_latest"),
-           ("Change", "change"), ("Weeks", "weeks"), ("Last contact", "last_contact"),
-           ("Open flags", "open_flags")]
+COLUMNS = [
+    ("Patient", "name"),
+    ("Status", "status"),
+    ("PHQ-9", "phq9_latest"),
+    ("Change", "change"),
+    ("Weeks", "weeks"),
+    ("Last contact", "last_contact"),
+    ("Open flags", "open_flags"),
+]
 
 
 def _columns(ordering: str, sort_query: str) -> list[dict]:
@@ -59,8 +65,7 @@ def _columns(ordering: str, sort_query: str) -> list[dict]:
     for label, key in COLUMNS:
         current = {key: "ascending", f"-{key}": "descending"}.get(ordering, "")
         target = f"-{key}" if ordering == key else key
-        columns.append({"label": label, "key": key, "sort": current,
-                        "href": f"?{prefix}ordering={target}"})
+        columns.append({"label": label, "key": key, "sort": current, "href": f"?{prefix}ordering={target}"})
     return columns
 
 
@@ -70,8 +75,10 @@ def _signed(value: float) -> str:
     return f"+{whole}" if whole > 0 else str(whole)
 
 
-CASELOAD_ROW = ('<tr data-patient="{}" data-status="{}"><td><a href="{}">{}, {}</a></td><td>{}</td>'
-       "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>")
+CASELOAD_ROW = (
+    '<tr data-patient="{}" data-status="{}"><td><a href="{}">{}, {}</a></td><td>{}</td>'
+    "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+)
 MEASURE = '{} <small class="muted">{}</small>'
 URGENT = '<strong class="urgent">{}</strong>'
 PLACEHOLDER_ID = 987654321  # reversed once, replaced by each row's id
@@ -101,20 +108,27 @@ def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
                 change += f" ({_signed(row.phq9_change_pct)}%)"
         flags: Any = "—"
         if row.urgent_flags:
-            flags = format_row("{} open, " + URGENT, row.open_flags,
-                                f"{row.urgent_flags} urgent")
+            flags = format_row("{} open, " + URGENT, row.open_flags, f"{row.urgent_flags} urgent")
         elif row.open_flags:
             flags = f"{row.open_flags} open"
-        table.append(format_row(
-            CASELOAD_ROW, row.pk, row.treatment_status,
-            patient_url.replace(str(PLACEHOLDER_ID), str(row.pk)), row.last_name,
-            row.first_name, row.treatment_status_label,
-            _measure(row.phq9_latest, row.phq9_latest_on),
-            _measure(row.gad7_latest, row.gad7_latest_on),
-            change, "—" if row.weeks_in_treatment is None else row.weeks_in_treatment,
-            timezone.localtime(row.last_contact).date().isoformat() if row.last_contact
-            else "never",
-            flags, format_row(URGENT, f"{row.overdue} overdue") if row.overdue else "—"))
+        table.append(
+            format_row(
+                CASELOAD_ROW,
+                row.pk,
+                row.treatment_status,
+                patient_url.replace(str(PLACEHOLDER_ID), str(row.pk)),
+                row.last_name,
+                row.first_name,
+                row.treatment_status_label,
+                _measure(row.phq9_latest, row.phq9_latest_on),
+                _measure(row.gad7_latest, row.gad7_latest_on),
+                change,
+                "—" if row.weeks_in_treatment is None else row.weeks_in_treatment,
+                timezone.localtime(row.last_contact).date().isoformat() if row.last_contact else "never",
+                flags,
+                format_row(URGENT, f"{row.overdue} overdue") if row.overdue else "—",
+            )
+        )
     return table
 
 
@@ -124,28 +138,44 @@ def caseload_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_clinician(request.user)
     form = caseload.CaseloadFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "insights/caseload.html", {
-            "form": form, "page": None, "rows": [], "table": [],
-            "attention_order": caseload.ATTENTION_ORDER,
-            "columns": _columns("", ""),
-        }, status=400)
+        return render(
+            request,
+            "insights/caseload.html",
+            {
+                "form": form,
+                "page": None,
+                "rows": [],
+                "table": [],
+                "attention_order": caseload.ATTENTION_ORDER,
+                "columns": _columns("", ""),
+            },
+            status=400,
+        )
     filters = form.filters()
     rows = caseload.caseload(actor=request.user, **filters)
     page = WindowCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     decorated = caseload.decorate(page.object_list)
-    audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="caseload",
-                       objects=decorated)
+    audit.record_reads(
+        actor=request.user, action=audit.Action.LIST, object_type="caseload", objects=decorated
+    )
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("ordering", None)
-    return render(request, "insights/caseload.html", {
-        "form": form, "page": page, "rows": decorated, "table": _table(decorated),
-        "query": query.urlencode(),
-        "columns": _columns(filters["ordering"], sort_query.urlencode()),
-        "ordering": filters["ordering"],
-        "attention_order": caseload.ATTENTION_ORDER,
-    })
+    return render(
+        request,
+        "insights/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": decorated,
+            "table": _table(decorated),
+            "query": query.urlencode(),
+            "columns": _columns(filters["ordering"], sort_query.urlencode()),
+            "ordering": filters["ordering"],
+            "attention_order": caseload.ATTENTION_ORDER,
+        },
+    )
 
 
 def _review_list(request: AuthenticatedHttpRequest, *, status: int = 200) -> HttpResponse:
@@ -153,16 +183,30 @@ def _review_list(request: AuthenticatedHttpRequest, *, status: int = 200) -> Htt
     valid = form.is_valid()
     show = (form.cleaned_data.get("show") if valid else "") or "waiting"
     page = Paginator(caseload.review_list(actor=request.user, show=show), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     for row in rows:
         row.treatment_status_label = STATUS_LABELS[row.treatment_status]
-    audit.record_reads(actor=request.user, action=audit.Action.LIST,
-                       object_type="psychiatricreview", objects=rows, patient_attr="patient_id")
-    return render(request, "insights/review_list.html", {
-        "form": form, "page": page, "rows": rows, "show": show,
-        "can_review": access.can(request.user, Perm.PRESCRIBE),
-    }, status=status if valid else 400)
+    audit.record_reads(
+        actor=request.user,
+        action=audit.Action.LIST,
+        object_type="psychiatricreview",
+        objects=rows,
+        patient_attr="patient_id",
+    )
+    return render(
+        request,
+        "insights/review_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "show": show,
+            "can_review": access.can(request.user, Perm.PRESCRIBE),
+        },
+        status=status if valid else 400,
+    )
 
 
 @login_required
@@ -192,8 +236,10 @@ def review_done(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespo
 
 # One table row per entry, written here rather than in the template's loop (the rows are the
 # page's bulk; Django's admin builds its change-list rows the same way). format_row escapes.
-TIMELINE_ROW = ('<tr class="timeline-entry" data-component="{}" data-kind="{}"><td><time datetime="{}">{}'
-       '</time></td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td></tr>')
+TIMELINE_ROW = (
+    '<tr class="timeline-entry" data-component="{}" data-kind="{}"><td><time datetime="{}">{}'
+    '</time></td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td></tr>'
+)
 
 
 @login_required
@@ -203,8 +249,10 @@ def patient_timeline_page(request: AuthenticatedHttpRequest, patient_id: int) ->
     filters, errors = parse_filters(request.GET)
     context = {
         "patient": patient,
-        "components": [(code, label, filters.components is None or code in filters.components)
-                       for code, label in COMPONENTS.items()],
+        "components": [
+            (code, label, filters.components is None or code in filters.components)
+            for code, label in COMPONENTS.items()
+        ],
         "values": {"from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
         "errors": errors,
         "entries": [],
@@ -213,19 +261,35 @@ def patient_timeline_page(request: AuthenticatedHttpRequest, patient_id: int) ->
     }
     if errors:
         return render(request, "insights/timeline.html", context, status=400)
-    page = patient_timeline(patient=patient, components=filters.components, since=filters.since,
-                            until=filters.until, before=filters.before, limit=filters.limit)
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="timeline",
-                 object_id=patient.pk, patient_id=patient.pk)
+    page = patient_timeline(
+        patient=patient,
+        components=filters.components,
+        since=filters.since,
+        until=filters.until,
+        before=filters.before,
+        limit=filters.limit,
+    )
+    audit.record(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="timeline",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+    )
     context["entries"] = page.entries
-    context["rows"] = [format_row(TIMELINE_ROW, e.component, e.kind, e.at_iso, e.at_text, e.component_label,
-                                   e.url, e.title, e.who) for e in page.entries]
+    context["rows"] = [
+        format_row(
+            TIMELINE_ROW, e.component, e.kind, e.at_iso, e.at_text, e.component_label, e.url, e.title, e.who
+        )
+        for e in page.entries
+    ]
     if page.next_cursor is not None:
         context["older_url"] = f"?{query_string(request.GET, before=page.next_cursor)}"
     return render(request, "insights/timeline.html", context)
 
 
 # --- metrics ----------------------------------------------------------------------------------------
+
 
 @login_required
 @require_GET
@@ -244,6 +308,5 @@ def team_metrics(request: AuthenticatedHttpRequest) -> HttpResponse:
     rates = [(key, f) for key, f in result["figures"].items() if f["kind"] == "rate"]
     others = [(key, f) for key, f in result["figures"].items() if f["kind"] != "rate"]
     params.update(start=result["start"], end=result["end"])
-    context.update(result=result, rates=rates, others=others, scope=scope,
-                   chart_height=len(rates) * 28 + 8)
+    context.update(result=result, rates=rates, others=others, scope=scope, chart_height=len(rates) * 28 + 8)
     return render(request, "insights/metrics.html", context)

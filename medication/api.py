@@ -4,7 +4,6 @@ Every endpoint first asks careteam.access for the patient (404 off the team, 403
 then validates, then calls a service. Reads are audited, one row per record returned.
 """
 
-
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -52,23 +51,30 @@ class MedicationOrderListView(PatientRecordListView):
     serializer_class = MedicationOrderSerializer
     object_type = "medicationorder"
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "status", str, enum=MedicationOrder.Status.values,
-        description="Only orders in this status (active: the current medication list).")],
-        responses={200: MedicationOrderSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=MedicationOrder.Status.values,
+                description="Only orders in this status (active: the current medication list).",
+            )
+        ],
+        responses={200: MedicationOrderSerializer(many=True), **READ_ERRORS},
+    )
     def get(self, request: Request, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         wanted = _status_filter(request, MedicationOrder.Status.values)
         return self.list_records(request, selectors.orders(patient=patient, status=wanted))
 
-    @extend_schema(request=MedicationOrderSerializer,
-                   responses={201: MedicationOrderSerializer, **ERRORS})
+    @extend_schema(request=MedicationOrderSerializer, responses={201: MedicationOrderSerializer, **ERRORS})
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
         serializer = MedicationOrderSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order = services.medication_order_create(actor=request.user, patient=patient,
-                                                 **serializer.validated_data)
+        order = services.medication_order_create(
+            actor=request.user, patient=patient, **serializer.validated_data
+        )
         return Response(MedicationOrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -79,20 +85,29 @@ class MedicationOrderDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, order_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
-                     object_id=order.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="medicationorder",
+            object_id=order.pk,
+            patient_id=patient.pk,
+        )
         return Response(MedicationOrderSerializer(order).data)
 
     @extend_schema(
         request=MedicationOrderPatchSerializer,
-        responses={200: OpenApiResponse(
-            MedicationOrderSerializer,
-            description="A change returns the NEW active order (its `supersedes` is this order, "
-                        "which is now `changed` with its end date set); a discontinuation returns "
-                        "this order, now `discontinued`."), **ERRORS},
+        responses={
+            200: OpenApiResponse(
+                MedicationOrderSerializer,
+                description="A change returns the NEW active order (its `supersedes` is this order, "
+                "which is now `changed` with its end date set); a discontinuation returns "
+                "this order, now `discontinued`.",
+            ),
+            **ERRORS,
+        },
         description="Psychiatrist on the care team. An order that is no longer active (already "
-                    "changed or discontinued, e.g. by a colleague a moment ago) cannot be changed "
-                    "or discontinued: 400 on `status`, nothing written.",
+        "changed or discontinued, e.g. by a colleague a moment ago) cannot be changed "
+        "or discontinued: 400 on `status`, nothing written.",
     )
     def patch(self, request: AuthenticatedRequest, patient_id: int, order_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
@@ -103,12 +118,16 @@ class MedicationOrderDetailView(APIView):
         effective_date = data.pop("effective_date", None)
         if data.pop("status", None) == MedicationOrder.Status.DISCONTINUED:
             result = services.medication_order_discontinue(
-                actor=request.user, patient=patient, order=order, reason=data.get("reason", ""),
-                effective_date=effective_date)
+                actor=request.user,
+                patient=patient,
+                order=order,
+                reason=data.get("reason", ""),
+                effective_date=effective_date,
+            )
         else:
             result = services.medication_order_change(
-                actor=request.user, patient=patient, order=order, effective_date=effective_date,
-                **data)
+                actor=request.user, patient=patient, order=order, effective_date=effective_date, **data
+            )
         result = selectors.orders(patient=patient).get(pk=result.pk)
         return Response(MedicationOrderSerializer(result).data)
 
@@ -120,28 +139,31 @@ class AdherenceListView(PatientRecordListView):
     serializer_class = AdherenceObservationSerializer
     object_type = "adherenceobservation"
 
-    @extend_schema(parameters=[OpenApiParameter("order", int, description="Only this order's.")],
-                   responses={200: AdherenceObservationSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=[OpenApiParameter("order", int, description="Only this order's.")],
+        responses={200: AdherenceObservationSerializer(many=True), **READ_ERRORS},
+    )
     def get(self, request: Request, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         raw = request.query_params.get("order")
         if raw is not None and not raw.isdigit():
             raise ValidationError({"order": ["Give a medication order id."]})
-        records = selectors.adherence_observations(patient=patient,
-                                                   order_id=int(raw) if raw else None)
+        records = selectors.adherence_observations(patient=patient, order_id=int(raw) if raw else None)
         return self.list_records(request, records)
 
-    @extend_schema(request=AdherenceObservationSerializer,
-                   responses={201: AdherenceObservationSerializer, **ERRORS})
+    @extend_schema(
+        request=AdherenceObservationSerializer, responses={201: AdherenceObservationSerializer, **ERRORS}
+    )
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = AdherenceObservationSerializer(
-            data=request.data, context={"orders": selectors.orders(patient=patient)})
+            data=request.data, context={"orders": selectors.orders(patient=patient)}
+        )
         serializer.is_valid(raise_exception=True)
-        observation = services.adherence_record(actor=request.user, patient=patient,
-                                                **serializer.validated_data)
-        return Response(AdherenceObservationSerializer(observation).data,
-                        status=status.HTTP_201_CREATED)
+        observation = services.adherence_record(
+            actor=request.user, patient=patient, **serializer.validated_data
+        )
+        return Response(AdherenceObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
 
 class SideEffectListView(PatientRecordListView):
@@ -151,23 +173,27 @@ class SideEffectListView(PatientRecordListView):
     serializer_class = SideEffectReportSerializer
     object_type = "sideeffectreport"
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=SideEffectReport.Status.values,
-                                                description="Only reports in this status.")],
-                   responses={200: SideEffectReportSerializer(many=True), **READ_ERRORS})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=SideEffectReport.Status.values, description="Only reports in this status."
+            )
+        ],
+        responses={200: SideEffectReportSerializer(many=True), **READ_ERRORS},
+    )
     def get(self, request: Request, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         wanted = _status_filter(request, SideEffectReport.Status.values)
         return self.list_records(request, selectors.side_effects(patient=patient, status=wanted))
 
-    @extend_schema(request=SideEffectReportSerializer,
-                   responses={201: SideEffectReportSerializer, **ERRORS})
+    @extend_schema(request=SideEffectReportSerializer, responses={201: SideEffectReportSerializer, **ERRORS})
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = SideEffectReportSerializer(
-            data=request.data, context={"orders": selectors.orders(patient=patient)})
+            data=request.data, context={"orders": selectors.orders(patient=patient)}
+        )
         serializer.is_valid(raise_exception=True)
-        report = services.side_effect_report(actor=request.user, patient=patient,
-                                             **serializer.validated_data)
+        report = services.side_effect_report(actor=request.user, patient=patient, **serializer.validated_data)
         return Response(SideEffectReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -178,20 +204,28 @@ class SideEffectDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, report_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
-                     object_id=report.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="sideeffectreport",
+            object_id=report.pk,
+            patient_id=patient.pk,
+        )
         return Response(SideEffectReportSerializer(report).data)
 
-    @extend_schema(request=SideEffectStatusSerializer,
-                   responses={200: SideEffectReportSerializer, **ERRORS},
-                   description="Acknowledge or resolve (any care-team member). Status only moves "
-                               "forward; anything else is 400 on `status`.")
+    @extend_schema(
+        request=SideEffectStatusSerializer,
+        responses={200: SideEffectReportSerializer, **ERRORS},
+        description="Acknowledge or resolve (any care-team member). Status only moves "
+        "forward; anything else is 400 on `status`.",
+    )
     def patch(self, request: AuthenticatedRequest, patient_id: int, report_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
         serializer = SideEffectStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.side_effect_status_update(actor=request.user, patient=patient, report=report,
-                                           status=serializer.validated_data["status"])
+        services.side_effect_status_update(
+            actor=request.user, patient=patient, report=report, status=serializer.validated_data["status"]
+        )
         report = selectors.side_effects(patient=patient).get(pk=report.pk)
         return Response(SideEffectReportSerializer(report).data)

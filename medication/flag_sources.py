@@ -5,7 +5,9 @@ from django.urls import reverse
 from .models import MedicationOrder, SideEffectReport
 
 MODELS: dict[str, type[MedicationOrder] | type[SideEffectReport]] = {
-    "medicationorder": MedicationOrder, "sideeffectreport": SideEffectReport}
+    "medicationorder": MedicationOrder,
+    "sideeffectreport": SideEffectReport,
+}
 
 
 def record_url(source_type: str, source_id: int, patient_id: int) -> str | None:

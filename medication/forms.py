@@ -38,8 +38,12 @@ class OrderForm(forms.Form):
     route = forms.ChoiceField(choices=MedicationOrder.Route.choices)
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
     start_date = forms.DateField(widget=DATE, label="Start date")
-    end_date = forms.DateField(widget=DATE, required=False, label="Planned end date",
-                               help_text="Leave empty unless the course has a planned end.")
+    end_date = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Planned end date",
+        help_text="Leave empty unless the course has a planned end.",
+    )
     indication = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -58,15 +62,24 @@ class OrderChangeForm(forms.Form):
 
     @classmethod
     def for_order(cls, order: MedicationOrder, data: dict | None = None) -> "OrderChangeForm":
-        return cls(data, initial={
-            "dose": plain_dose(order.dose), "unit": order.unit, "route": order.route,
-            "frequency": order.frequency, "effective_date": timezone.localdate()})
+        return cls(
+            data,
+            initial={
+                "dose": plain_dose(order.dose),
+                "unit": order.unit,
+                "route": order.route,
+                "frequency": order.frequency,
+                "effective_date": timezone.localdate(),
+            },
+        )
 
 
 class DiscontinueForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": REASON_REQUIRED},
-                             label="Reason for discontinuing")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": REASON_REQUIRED},
+        label="Reason for discontinuing",
+    )
     effective_date = forms.DateField(widget=DATE, label="Discontinued on")
 
     def __init__(self, *args, **kwargs) -> None:
@@ -101,7 +114,9 @@ class SideEffectForm(forms.Form):
 
 class SideEffectStatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[(SideEffectReport.Status.ACKNOWLEDGED, "Acknowledged"),
-                 (SideEffectReport.Status.RESOLVED, "Resolved")],
+        choices=[
+            (SideEffectReport.Status.ACKNOWLEDGED, "Acknowledged"),
+            (SideEffectReport.Status.RESOLVED, "Resolved"),
+        ],
         label="New status",
     )

@@ -16,7 +16,7 @@ from patients.models import Patient
 
 
 def plain_dose(dose: Decimal) -> str:
-    """"50" rather than "50.000"; "0.125" stays as it is."""
+    """ "50" rather than "50.000"; "0.125" stays as it is."""
     text = format(dose, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -92,9 +92,7 @@ class MedicationOrder(models.Model):
     end_date = models.DateField(null=True, blank=True)
     indication = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    prescriber = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     discontinuation_reason = models.TextField(blank=True)
     # One-to-one: an order is replaced at most once, so the history is a simple chain.
     supersedes = models.OneToOneField(
@@ -126,18 +124,22 @@ class MedicationOrder(models.Model):
                 condition=~models.Q(status="discontinued") | ~models.Q(discontinuation_reason=""),
                 name="medorder_discontinued_has_reason",
             ),
-            models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values),
-                                   name="medorder_status_valid"),
-            models.CheckConstraint(condition=models.Q(drug_class__in=DrugClass.values),
-                                   name="medorder_drug_class_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrderStatus.values), name="medorder_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(drug_class__in=DrugClass.values), name="medorder_drug_class_valid"
+            ),
             models.CheckConstraint(condition=models.Q(unit__in=DoseUnit.values), name="medorder_unit_valid"),
-            models.CheckConstraint(condition=models.Q(route__in=Route.values),
-                                   name="medorder_route_valid"),
-            models.CheckConstraint(condition=models.Q(frequency__in=Frequency.values),
-                                   name="medorder_frequency_valid"),
+            models.CheckConstraint(condition=models.Q(route__in=Route.values), name="medorder_route_valid"),
+            models.CheckConstraint(
+                condition=models.Q(frequency__in=Frequency.values), name="medorder_frequency_valid"
+            ),
             # Never two active orders of the same drug for one patient: change the one there is.
             models.UniqueConstraint(
-                "patient", Lower("drug_name"), condition=models.Q(status="active"),
+                "patient",
+                Lower("drug_name"),
+                condition=models.Q(status="active"),
                 name="medorder_one_active_per_drug",
             ),
         ]
@@ -175,11 +177,11 @@ class MedicationOrder(models.Model):
         if (previous.dose, previous.unit) != (self.dose, self.unit):
             changes.append(f"dose changed from {previous.dose_display} to {self.dose_display}")
         if previous.route != self.route:
-            changes.append(f"route changed from {previous.get_route_display()} to "
-                           f"{self.get_route_display()}")
+            changes.append(f"route changed from {previous.get_route_display()} to {self.get_route_display()}")
         if previous.frequency != self.frequency:
-            changes.append(f"frequency changed from {previous.get_frequency_display()} to "
-                           f"{self.get_frequency_display()}")
+            changes.append(
+                f"frequency changed from {previous.get_frequency_display()} to {self.get_frequency_display()}"
+            )
         return changes
 
 
@@ -192,14 +194,13 @@ class AdherenceStatus(models.TextChoices):
 class AdherenceObservation(models.Model):
     Status = AdherenceStatus
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT,
-                                related_name="adherence_observations")
-    order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT,
-                              related_name="adherence_observations")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adherence_observations")
+    order = models.ForeignKey(
+        MedicationOrder, on_delete=models.PROTECT, related_name="adherence_observations"
+    )
     observed_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices)
-    observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -210,8 +211,9 @@ class AdherenceObservation(models.Model):
             models.Index(fields=["order", "-observed_on"], name="adherence_order_date"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=AdherenceStatus.values),
-                                   name="adherence_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AdherenceStatus.values), name="adherence_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -235,21 +237,21 @@ class SideEffectReport(models.Model):
     Status = SideEffectStatus
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="side_effect_reports")
-    order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT,
-                              related_name="side_effect_reports")
+    order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT, related_name="side_effect_reports")
     symptom = models.CharField(max_length=200)
     severity = models.CharField(max_length=20, choices=Severity.choices)
     onset_date = models.DateField()
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -259,10 +261,12 @@ class SideEffectReport(models.Model):
             models.Index(fields=["patient", "-onset_date", "-id"], name="sideeffect_patient_onset"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(severity__in=Severity.values),
-                                   name="sideeffect_severity_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=SideEffectStatus.values),
-                                   name="sideeffect_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values), name="sideeffect_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SideEffectStatus.values), name="sideeffect_status_valid"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="acknowledged") | models.Q(acknowledged_at__isnull=False),
                 name="sideeffect_acknowledged_has_time",

@@ -32,9 +32,7 @@ def current_orders(*, patient: Patient) -> QuerySet[MedicationOrder]:
 def adherence_observations(
     *, patient: Patient, order_id: int | None = None
 ) -> QuerySet[AdherenceObservation]:
-    queryset = AdherenceObservation.objects.filter(patient=patient).select_related(
-        "order", "observed_by"
-    )
+    queryset = AdherenceObservation.objects.filter(patient=patient).select_related("order", "observed_by")
     if order_id is not None:
         queryset = queryset.filter(order_id=order_id)
     return queryset.order_by("-observed_on", "-id")
@@ -67,14 +65,17 @@ class MedicationEvent:
 def _events_of(order: MedicationOrder) -> list[MedicationEvent]:
     events = []
     if order.supersedes is not None:
-        events.append(MedicationEvent(order.start_date, "changed", order,
-                                      f"{order.drug_name}: {order.change_summary}"))
+        events.append(
+            MedicationEvent(order.start_date, "changed", order, f"{order.drug_name}: {order.change_summary}")
+        )
     else:
-        events.append(MedicationEvent(order.start_date, "started", order,
-                                      f"{order.drug_name} started, {order.regimen}"))
+        events.append(
+            MedicationEvent(order.start_date, "started", order, f"{order.drug_name} started, {order.regimen}")
+        )
     if order.status == MedicationOrder.Status.DISCONTINUED and order.end_date:
-        events.append(MedicationEvent(order.end_date, "discontinued", order,
-                                      f"{order.drug_name} discontinued"))
+        events.append(
+            MedicationEvent(order.end_date, "discontinued", order, f"{order.drug_name} discontinued")
+        )
     return events
 
 
@@ -87,8 +88,11 @@ def medication_timeline(*, patient: Patient, limit: int = 10) -> list[Medication
     """
     latest = (
         orders(patient=patient)
-        .annotate(last_event=Case(When(status=MedicationOrder.Status.DISCONTINUED,
-                                       then=F("end_date")), default=F("start_date")))
+        .annotate(
+            last_event=Case(
+                When(status=MedicationOrder.Status.DISCONTINUED, then=F("end_date")), default=F("start_date")
+            )
+        )
         .order_by("-last_event", "-id")[:limit]
     )
     events = [event for order in latest for event in _events_of(order)]

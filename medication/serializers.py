@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 ORDER_ID_MESSAGES: "dict[str, StrOrPromise]" = {
     "does_not_exist": "No medication order {pk_value} for this patient.",
-    "incorrect_type": "Give the id of one of this patient's medication orders."}
+    "incorrect_type": "Give the id of one of this patient's medication orders.",
+}
 
 
 class MedicationOrderSerializer(serializers.ModelSerializer):
@@ -20,21 +21,51 @@ class MedicationOrderSerializer(serializers.ModelSerializer):
 
     prescriber_name = serializers.CharField(source="prescriber.get_full_name", read_only=True)
     superseded_by = serializers.IntegerField(
-        source="superseded_by.pk", read_only=True, allow_null=True,
-        help_text="The order that replaced this one after a change (null if none).")
+        source="superseded_by.pk",
+        read_only=True,
+        allow_null=True,
+        help_text="The order that replaced this one after a change (null if none).",
+    )
     dose_display = serializers.CharField(read_only=True, help_text='e.g. "50 mg"')
 
     class Meta:
         model = MedicationOrder
-        fields = ["id", "patient", "drug_name", "drug_class", "dose", "unit", "dose_display",
-                  "route", "frequency", "start_date", "end_date", "indication", "status",
-                  "prescriber", "prescriber_name", "discontinuation_reason", "supersedes",
-                  "superseded_by", "created_at", "updated_at"]
-        read_only_fields = ["id", "patient", "status", "prescriber", "discontinuation_reason",
-                            "supersedes", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "patient",
+            "drug_name",
+            "drug_class",
+            "dose",
+            "unit",
+            "dose_display",
+            "route",
+            "frequency",
+            "start_date",
+            "end_date",
+            "indication",
+            "status",
+            "prescriber",
+            "prescriber_name",
+            "discontinuation_reason",
+            "supersedes",
+            "superseded_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "patient",
+            "status",
+            "prescriber",
+            "discontinuation_reason",
+            "supersedes",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {
-            "end_date": {"help_text": "Planned end of the course; set when the order is changed "
-                                      "or discontinued."},
+            "end_date": {
+                "help_text": "Planned end of the course; set when the order is changed or discontinued."
+            },
             "supersedes": {"help_text": "The earlier order this one replaced after a change."},
         }
         validators: list = []  # the service gives the duplicate-drug message
@@ -50,41 +81,65 @@ class MedicationOrderPatchSerializer(serializers.Serializer):
     unit = serializers.ChoiceField(choices=MedicationOrder.Unit.choices, required=False)
     route = serializers.ChoiceField(choices=MedicationOrder.Route.choices, required=False)
     frequency = serializers.ChoiceField(choices=MedicationOrder.Frequency.choices, required=False)
-    status = serializers.ChoiceField(choices=[(MedicationOrder.Status.DISCONTINUED, "Discontinued")],
-                                     required=False, help_text='Only "discontinued" may be set.')
-    reason = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="Why the order is discontinued (required then).")
+    status = serializers.ChoiceField(
+        choices=[(MedicationOrder.Status.DISCONTINUED, "Discontinued")],
+        required=False,
+        help_text='Only "discontinued" may be set.',
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why the order is discontinued (required then)."
+    )
     effective_date = serializers.DateField(
-        required=False, help_text="When the change or discontinuation takes effect (default today).")
+        required=False, help_text="When the change or discontinuation takes effect (default today)."
+    )
 
     CHANGE = ("dose", "unit", "route", "frequency")
-    FIXED = ("drug_name", "drug_class", "start_date", "end_date", "indication", "prescriber",
-             "supersedes", "patient")
+    FIXED = (
+        "drug_name",
+        "drug_class",
+        "start_date",
+        "end_date",
+        "indication",
+        "prescriber",
+        "supersedes",
+        "patient",
+    )
 
     def validate(self, attrs: dict) -> dict:
         fixed = [name for name in self.FIXED if name in self.initial_data]
         if fixed:
-            raise serializers.ValidationError({name: [
-                "Cannot be edited on an existing order: discontinue it and start a new order."]
-                for name in fixed})
+            raise serializers.ValidationError(
+                {
+                    name: ["Cannot be edited on an existing order: discontinue it and start a new order."]
+                    for name in fixed
+                }
+            )
         changes = [name for name in self.CHANGE if name in attrs]
         if attrs.get("status") == MedicationOrder.Status.DISCONTINUED:
             if changes:
-                raise serializers.ValidationError({name: [
-                    "Discontinue or change an order, not both in one request."] for name in changes})
+                raise serializers.ValidationError(
+                    {name: ["Discontinue or change an order, not both in one request."] for name in changes}
+                )
         elif "reason" in attrs:
-            raise serializers.ValidationError({"status": [
-                'A reason goes with {"status": "discontinued"}.']})
+            raise serializers.ValidationError({"status": ['A reason goes with {"status": "discontinued"}.']})
         elif not changes:
-            raise serializers.ValidationError({"non_field_errors": [
-                'Send a new dose, unit, route or frequency, or {"status": "discontinued", '
-                '"reason": "..."}.']})
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        'Send a new dose, unit, route or frequency, or {"status": "discontinued", '
+                        '"reason": "..."}.'
+                    ]
+                }
+            )
         return attrs
 
 
 @extend_schema_field(
-    {"type": "string", "enum": SideEffectReport.Status.values,
-     "description": "open → acknowledged → resolved (or open → resolved)"},
+    {
+        "type": "string",
+        "enum": SideEffectReport.Status.values,
+        "description": "open → acknowledged → resolved (or open → resolved)",
+    },
     component_name="SideEffectReportStatusEnum",
 )
 class SideEffectReportStatusField(serializers.ChoiceField):
@@ -103,14 +158,24 @@ def _order_field(serializer: serializers.Serializer) -> serializers.PrimaryKeyRe
 
 
 class AdherenceObservationSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(queryset=MedicationOrder.objects.none(),
-                                               error_messages=ORDER_ID_MESSAGES)
+    order = serializers.PrimaryKeyRelatedField(
+        queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
+    )
     observed_by_name = serializers.CharField(source="observed_by.get_full_name", read_only=True)
 
     class Meta:
         model = AdherenceObservation
-        fields = ["id", "patient", "order", "observed_on", "status", "observed_by",
-                  "observed_by_name", "notes", "created_at"]
+        fields = [
+            "id",
+            "patient",
+            "order",
+            "observed_on",
+            "status",
+            "observed_by",
+            "observed_by_name",
+            "notes",
+            "created_at",
+        ]
         read_only_fields = ["id", "patient", "observed_by", "created_at"]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -120,18 +185,42 @@ class AdherenceObservationSerializer(serializers.ModelSerializer):
 
 
 class SideEffectReportSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(queryset=MedicationOrder.objects.none(),
-                                               error_messages=ORDER_ID_MESSAGES)
+    order = serializers.PrimaryKeyRelatedField(
+        queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
+    )
     reported_by_name = serializers.CharField(source="reported_by.get_full_name", read_only=True)
     status = SideEffectReportStatusField(read_only=True)
 
     class Meta:
         model = SideEffectReport
-        fields = ["id", "patient", "order", "symptom", "severity", "onset_date", "notes",
-                  "status", "reported_by", "reported_by_name", "reported_at", "acknowledged_by",
-                  "acknowledged_at", "resolved_by", "resolved_at"]
-        read_only_fields = ["id", "patient", "status", "reported_by", "reported_at",
-                            "acknowledged_by", "acknowledged_at", "resolved_by", "resolved_at"]
+        fields = [
+            "id",
+            "patient",
+            "order",
+            "symptom",
+            "severity",
+            "onset_date",
+            "notes",
+            "status",
+            "reported_by",
+            "reported_by_name",
+            "reported_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+        ]
+        read_only_fields = [
+            "id",
+            "patient",
+            "status",
+            "reported_by",
+            "reported_at",
+            "acknowledged_by",
+            "acknowledged_at",
+            "resolved_by",
+            "resolved_at",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +230,9 @@ class SideEffectReportSerializer(serializers.ModelSerializer):
 
 class SideEffectStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[(SideEffectReport.Status.ACKNOWLEDGED, "Acknowledged"),
-                 (SideEffectReport.Status.RESOLVED, "Resolved")],
-        help_text="Forward only: open → acknowledged → resolved (or open → resolved).")
+        choices=[
+            (SideEffectReport.Status.ACKNOWLEDGED, "Acknowledged"),
+            (SideEffectReport.Status.RESOLVED, "Resolved"),
+        ],
+        help_text="Forward only: open → acknowledged → resolved (or open → resolved).",
+    )

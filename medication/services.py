@@ -28,8 +28,7 @@ DOSE_NOT_POSITIVE = "Dose must be greater than zero."
 CHANGE_FIELDS = ("dose", "unit", "route", "frequency")
 # Where a side-effect report may go from each status: forward only.
 SIDE_EFFECT_NEXT: dict[str, tuple[str, ...]] = {
-    SideEffectReport.Status.OPEN: (SideEffectReport.Status.ACKNOWLEDGED,
-                                   SideEffectReport.Status.RESOLVED),
+    SideEffectReport.Status.OPEN: (SideEffectReport.Status.ACKNOWLEDGED, SideEffectReport.Status.RESOLVED),
     SideEffectReport.Status.ACKNOWLEDGED: (SideEffectReport.Status.RESOLVED,),
     SideEffectReport.Status.RESOLVED: (),
 }
@@ -68,11 +67,15 @@ def _locked_active_order(*, patient: Patient, order: MedicationOrder) -> Medicat
     if locked.status != MedicationOrder.Status.ACTIVE:
         when = f" on {locked.end_date:%Y-%m-%d}" if locked.end_date else ""
         successor = MedicationOrder.objects.filter(supersedes=locked).only("pk").first()
-        then = (f" The current order is order {successor.pk}: change that one instead."
-                if successor else "")
-        raise ValidationError({"status": [
-            f"This order is no longer active (it was {locked.status}{when}); only an active "
-            f"order can be changed or discontinued.{then}"]})
+        then = f" The current order is order {successor.pk}: change that one instead." if successor else ""
+        raise ValidationError(
+            {
+                "status": [
+                    f"This order is no longer active (it was {locked.status}{when}); only an active "
+                    f"order can be changed or discontinued.{then}"
+                ]
+            }
+        )
     return locked
 
 
@@ -99,19 +102,34 @@ def medication_order_create(
 ) -> MedicationOrder:
     """Start a medication: a new active order prescribed by ``actor``."""
     order = MedicationOrder(
-        patient=patient, drug_name=(drug_name or "").strip(), drug_class=drug_class, dose=dose,
-        unit=unit, route=route, frequency=frequency, start_date=start_date, end_date=end_date,
-        indication=(indication or "").strip(), prescriber=actor,
+        patient=patient,
+        drug_name=(drug_name or "").strip(),
+        drug_class=drug_class,
+        dose=dose,
+        unit=unit,
+        route=route,
+        frequency=frequency,
+        start_date=start_date,
+        end_date=end_date,
+        indication=(indication or "").strip(),
+        prescriber=actor,
     )
     errors: Errors = {}
     _check_dose(errors, dose)
     _check_not_future(errors, "start_date", start_date, "The start date")
-    if isinstance(start_date, datetime.date) and isinstance(end_date, datetime.date) \
-            and end_date < start_date:
+    if (
+        isinstance(start_date, datetime.date)
+        and isinstance(end_date, datetime.date)
+        and end_date < start_date
+    ):
         _add(errors, "end_date", "The end date cannot be before the start date.")
     if order.drug_name and _active_duplicate(patient=patient, drug_name=order.drug_name):
-        _add(errors, "drug_name", f"There is already an active order for {order.drug_name}: "
-                                  "change that order instead of starting another.")
+        _add(
+            errors,
+            "drug_name",
+            f"There is already an active order for {order.drug_name}: "
+            "change that order instead of starting another.",
+        )
     _full_clean(order, errors, exclude=("patient", "prescriber"))
     if errors:
         raise ValidationError(errors)
@@ -119,12 +137,21 @@ def medication_order_create(
         with transaction.atomic():
             order.save()
     except IntegrityError as exc:  # a colleague started the same drug at the same moment
-        raise ValidationError({"drug_name": [
-            f"There is already an active order for {order.drug_name}: change that order instead."
-        ]}) from exc
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="medicationorder",
-                 object_id=order.pk, patient_id=patient.pk,
-                 changes={"status": order.status, "drug_class": order.drug_class})
+        raise ValidationError(
+            {
+                "drug_name": [
+                    f"There is already an active order for {order.drug_name}: change that order instead."
+                ]
+            }
+        ) from exc
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="medicationorder",
+        object_id=order.pk,
+        patient_id=patient.pk,
+        changes={"status": order.status, "drug_class": order.drug_class},
+    )
     return order
 
 
@@ -145,23 +172,33 @@ def medication_order_change(
         raise ValueError(f"not a changeable order field: {sorted(unknown)}")
     current = _locked_active_order(patient=patient, order=order)
     effective_date = effective_date or timezone.localdate()
-    values = {name: new_values.get(name) if new_values.get(name) not in (None, "")
-              else getattr(current, name) for name in CHANGE_FIELDS}
+    values = {
+        name: new_values.get(name) if new_values.get(name) not in (None, "") else getattr(current, name)
+        for name in CHANGE_FIELDS
+    }
     errors: Errors = {}
     _check_dose(errors, values["dose"])
     _check_not_future(errors, "effective_date", effective_date, "The change date")
     if isinstance(effective_date, datetime.date) and effective_date < current.start_date:
-        _add(errors, "effective_date", f"The change date cannot be before the order started "
-                                       f"({current.start_date:%Y-%m-%d}).")
+        _add(
+            errors,
+            "effective_date",
+            f"The change date cannot be before the order started ({current.start_date:%Y-%m-%d}).",
+        )
     changed = [name for name in CHANGE_FIELDS if values[name] != getattr(current, name)]
     if not changed and not errors:
-        _add(errors, "non_field_errors", "Nothing to change: give a new dose, unit, route or "
-                                         "frequency.")
+        _add(errors, "non_field_errors", "Nothing to change: give a new dose, unit, route or frequency.")
     planned_end = current.end_date if current.end_date and current.end_date >= effective_date else None
     successor = MedicationOrder(
-        patient=patient, drug_name=current.drug_name, drug_class=current.drug_class,
-        start_date=effective_date, end_date=planned_end, indication=current.indication,
-        prescriber=actor, supersedes=current, **values,
+        patient=patient,
+        drug_name=current.drug_name,
+        drug_class=current.drug_class,
+        start_date=effective_date,
+        end_date=planned_end,
+        indication=current.indication,
+        prescriber=actor,
+        supersedes=current,
+        **values,
     )
     _full_clean(successor, errors, exclude=("patient", "prescriber", "supersedes"))
     if errors:
@@ -173,13 +210,22 @@ def medication_order_change(
     current.save(update_fields=["status", "end_date", "updated_at"])
     successor.created_at = successor.updated_at = now
     successor.save()
-    audit.record(actor=actor, action=audit.Action.UPDATE, object_type="medicationorder",
-                 object_id=current.pk, patient_id=patient.pk,
-                 changes={"status": [MedicationOrder.Status.ACTIVE, current.status],
-                          "superseded_by": successor.pk})
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="medicationorder",
-                 object_id=successor.pk, patient_id=patient.pk,
-                 changes={"status": successor.status, "supersedes": current.pk, "changed": changed})
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        object_type="medicationorder",
+        object_id=current.pk,
+        patient_id=patient.pk,
+        changes={"status": [MedicationOrder.Status.ACTIVE, current.status], "superseded_by": successor.pk},
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="medicationorder",
+        object_id=successor.pk,
+        patient_id=patient.pk,
+        changes={"status": successor.status, "supersedes": current.pk, "changed": changed},
+    )
     return successor
 
 
@@ -201,8 +247,11 @@ def medication_order_discontinue(
         _add(errors, "reason", REASON_REQUIRED)
     _check_not_future(errors, "effective_date", effective_date, "The discontinuation date")
     if isinstance(effective_date, datetime.date) and effective_date < current.start_date:
-        _add(errors, "effective_date", f"The discontinuation date cannot be before the order "
-                                       f"started ({current.start_date:%Y-%m-%d}).")
+        _add(
+            errors,
+            "effective_date",
+            f"The discontinuation date cannot be before the order started ({current.start_date:%Y-%m-%d}).",
+        )
     if errors:
         raise ValidationError(errors)
     current.status = MedicationOrder.Status.DISCONTINUED
@@ -210,10 +259,17 @@ def medication_order_discontinue(
     current.discontinuation_reason = reason
     current.updated_at = timezone.now()
     current.save(update_fields=["status", "end_date", "discontinuation_reason", "updated_at"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, object_type="medicationorder",
-                 object_id=current.pk, patient_id=patient.pk,
-                 changes={"status": [MedicationOrder.Status.ACTIVE, current.status],
-                          "discontinuation_reason": "changed"})
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        object_type="medicationorder",
+        object_id=current.pk,
+        patient_id=patient.pk,
+        changes={
+            "status": [MedicationOrder.Status.ACTIVE, current.status],
+            "discontinuation_reason": "changed",
+        },
+    )
     return current
 
 
@@ -235,32 +291,53 @@ def adherence_record(
     notes: str = "",
 ) -> AdherenceObservation:
     """Record how the patient took one order on one day (any team member; observer = actor)."""
-    observation = AdherenceObservation(patient=patient, order=order, observed_on=observed_on,
-                                       status=status, observed_by=actor, notes=(notes or "").strip())
+    observation = AdherenceObservation(
+        patient=patient,
+        order=order,
+        observed_on=observed_on,
+        status=status,
+        observed_by=actor,
+        notes=(notes or "").strip(),
+    )
     errors: Errors = {}
     _check_not_future(errors, "observed_on", observed_on, "The observation date")
-    if _check_order_of_patient(errors, patient=patient, order=order) \
-            and isinstance(observed_on, datetime.date) and "observed_on" not in errors:
+    if (
+        _check_order_of_patient(errors, patient=patient, order=order)
+        and isinstance(observed_on, datetime.date)
+        and "observed_on" not in errors
+    ):
         if observed_on < order.start_date:
-            _add(errors, "observed_on", f"The observation date cannot be before the order started "
-                                        f"({order.start_date:%Y-%m-%d}).")
-        elif order.status != MedicationOrder.Status.ACTIVE and order.end_date \
-                and observed_on > order.end_date:
-            _add(errors, "observed_on", f"This order ended on {order.end_date:%Y-%m-%d}: record "
-                                        "adherence on the order in effect that day.")
+            _add(
+                errors,
+                "observed_on",
+                f"The observation date cannot be before the order started ({order.start_date:%Y-%m-%d}).",
+            )
+        elif (
+            order.status != MedicationOrder.Status.ACTIVE and order.end_date and observed_on > order.end_date
+        ):
+            _add(
+                errors,
+                "observed_on",
+                f"This order ended on {order.end_date:%Y-%m-%d}: record "
+                "adherence on the order in effect that day.",
+            )
     _full_clean(observation, errors, exclude=("patient", "order", "observed_by"))
     if errors:
         raise ValidationError(errors)
     observation.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="adherenceobservation",
-                 object_id=observation.pk, patient_id=patient.pk,
-                 changes={"order": order.pk, "status": observation.status})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="adherenceobservation",
+        object_id=observation.pk,
+        patient_id=patient.pk,
+        changes={"order": order.pk, "status": observation.status},
+    )
     _flag_repeated_missed_doses(actor=actor, patient=patient, observation=observation)
     return observation
 
 
-def _flag_repeated_missed_doses(*, actor: User, patient: Patient,
-                                observation: AdherenceObservation) -> None:
+def _flag_repeated_missed_doses(*, actor: User, patient: Patient, observation: AdherenceObservation) -> None:
     """The NON_ADHERENCE_FLAG_AFTER-th "missed" in a row on one order raises a non-adherence flag
     for the psychiatrist (once per run of misses: only when the run reaches the threshold)."""
     threshold = settings.NON_ADHERENCE_FLAG_AFTER
@@ -268,7 +345,8 @@ def _flag_repeated_missed_doses(*, actor: User, patient: Patient,
         return
     recent = list(
         AdherenceObservation.objects.filter(order=observation.order)
-        .order_by("-observed_on", "-id").values_list("pk", "status")[: threshold + 1]
+        .order_by("-observed_on", "-id")
+        .values_list("pk", "status")[: threshold + 1]
     )
     run = 0
     for _pk, status in recent:
@@ -277,10 +355,13 @@ def _flag_repeated_missed_doses(*, actor: User, patient: Patient,
         run += 1
     if recent and recent[0][0] == observation.pk and run == threshold:
         flag_services.flag_raise(
-            actor=None, patient=patient, category="non_adherence", severity="routine",
-            message=f"{threshold} missed doses in a row recorded for "
-                    f"{observation.order.drug_name}.",
-            source_type="medicationorder", source_id=observation.order_id,
+            actor=None,
+            patient=patient,
+            category="non_adherence",
+            severity="routine",
+            message=f"{threshold} missed doses in a row recorded for {observation.order.drug_name}.",
+            source_type="medicationorder",
+            source_id=observation.order_id,
             rule_key=f"non_adherence:{observation.pk}",
         )
 
@@ -298,29 +379,50 @@ def side_effect_report(
 ) -> SideEffectReport:
     """Report a suspected side effect of one of the patient's orders (any team member). It
     raises a side-effect flag (urgent when severe) so the psychiatrist is told at once."""
-    report = SideEffectReport(patient=patient, order=order, symptom=(symptom or "").strip(),
-                              severity=severity, onset_date=onset_date, notes=(notes or "").strip(),
-                              reported_by=actor)
+    report = SideEffectReport(
+        patient=patient,
+        order=order,
+        symptom=(symptom or "").strip(),
+        severity=severity,
+        onset_date=onset_date,
+        notes=(notes or "").strip(),
+        reported_by=actor,
+    )
     errors: Errors = {}
     _check_not_future(errors, "onset_date", onset_date, "The onset date")
-    if _check_order_of_patient(errors, patient=patient, order=order) \
-            and isinstance(onset_date, datetime.date) and onset_date < order.start_date:
-        _add(errors, "onset_date", f"The onset date cannot be before the order started "
-                                   f"({order.start_date:%Y-%m-%d}).")
+    if (
+        _check_order_of_patient(errors, patient=patient, order=order)
+        and isinstance(onset_date, datetime.date)
+        and onset_date < order.start_date
+    ):
+        _add(
+            errors,
+            "onset_date",
+            f"The onset date cannot be before the order started ({order.start_date:%Y-%m-%d}).",
+        )
     _full_clean(report, errors, exclude=("patient", "order", "reported_by"))
     if errors:
         raise ValidationError(errors)
     report.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="sideeffectreport",
-                 object_id=report.pk, patient_id=patient.pk,
-                 changes={"order": order.pk, "severity": report.severity, "status": report.status})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="sideeffectreport",
+        object_id=report.pk,
+        patient_id=patient.pk,
+        changes={"order": order.pk, "severity": report.severity, "status": report.status},
+    )
     # The psychiatrist must hear of it: a side-effect flag, in this same transaction.
     flag_services.flag_raise(
-        actor=actor, patient=patient, category="side_effect",
+        actor=actor,
+        patient=patient,
+        category="side_effect",
         severity="urgent" if report.severity == SideEffectReport.Severity.SEVERE else "routine",
         message=f"Side effect reported ({report.get_severity_display().lower()}): "
-                f"{report.symptom}, on {order.drug_name}.",
-        source_type="sideeffectreport", source_id=report.pk, rule_key=f"side_effect:{report.pk}",
+        f"{report.symptom}, on {order.drug_name}.",
+        source_type="sideeffectreport",
+        source_id=report.pk,
+        rule_key=f"side_effect:{report.pk}",
     )
     return report
 
@@ -336,14 +438,14 @@ def side_effect_status_update(
     report = SideEffectReport.objects.select_for_update().get(pk=report.pk)
     allowed = SIDE_EFFECT_NEXT.get(report.status, ())
     if status not in SideEffectReport.Status.values:
-        raise ValidationError({"status": [
-            f"Unknown status. Choose one of: {', '.join(SideEffectReport.Status.values)}."]})
+        raise ValidationError(
+            {"status": [f"Unknown status. Choose one of: {', '.join(SideEffectReport.Status.values)}."]}
+        )
     if status not in allowed:
         if status == report.status:
             message = f"This report is already {report.status}."
         elif allowed:
-            message = (f"A report that is {report.status} can only become "
-                       f"{' or '.join(allowed)}.")
+            message = f"A report that is {report.status} can only become {' or '.join(allowed)}."
         else:
             message = "This report is resolved; report a new side effect if it has come back."
         raise ValidationError({"status": [message]})
@@ -358,6 +460,12 @@ def side_effect_status_update(
         report.resolved_by, report.resolved_at = actor, now
         fields += ["resolved_by", "resolved_at"]
     report.save(update_fields=fields)
-    audit.record(actor=actor, action=audit.Action.UPDATE, object_type="sideeffectreport",
-                 object_id=report.pk, patient_id=patient.pk, changes={"status": [previous, status]})
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        object_type="sideeffectreport",
+        object_id=report.pk,
+        patient_id=patient.pk,
+        changes={"status": [previous, status]},
+    )
     return report

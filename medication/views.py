@@ -48,28 +48,49 @@ def medication_page(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     current = list(selectors.current_orders(patient=patient))
     history = Paginator(selectors.orders(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("history_page"))
+        request.GET.get("history_page")
+    )
     adherence = Paginator(selectors.adherence_observations(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("adherence_page"))
+        request.GET.get("adherence_page")
+    )
     side_effects = Paginator(selectors.side_effects(patient=patient), PAGE_SIZE).get_page(
-        request.GET.get("side_effects_page"))
+        request.GET.get("side_effects_page")
+    )
     shown_orders = {order.pk: order for order in [*current, *history.object_list]}
-    audit.record_reads(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
-                       objects=shown_orders.values(), patient_attr="patient_id")
-    audit.record_reads(actor=request.user, action=audit.Action.VIEW,
-                       object_type="adherenceobservation", objects=adherence.object_list,
-                       patient_attr="patient_id")
-    audit.record_reads(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
-                       objects=side_effects.object_list, patient_attr="patient_id")
-    return render(request, "medication/medication_page.html", {
-        "patient": patient,
-        "current": current,
-        "history": history,
-        "adherence": adherence,
-        "side_effects": side_effects,
-        "can_prescribe": access.can(request.user, Perm.PRESCRIBE),
-        "status_form": SideEffectStatusForm(),
-    })
+    audit.record_reads(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="medicationorder",
+        objects=shown_orders.values(),
+        patient_attr="patient_id",
+    )
+    audit.record_reads(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="adherenceobservation",
+        objects=adherence.object_list,
+        patient_attr="patient_id",
+    )
+    audit.record_reads(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="sideeffectreport",
+        objects=side_effects.object_list,
+        patient_attr="patient_id",
+    )
+    return render(
+        request,
+        "medication/medication_page.html",
+        {
+            "patient": patient,
+            "current": current,
+            "history": history,
+            "adherence": adherence,
+            "side_effects": side_effects,
+            "can_prescribe": access.can(request.user, Perm.PRESCRIBE),
+            "status_form": SideEffectStatusForm(),
+        },
+    )
 
 
 @login_required
@@ -78,8 +99,9 @@ def order_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
     patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        order = call_service(form, services.medication_order_create, actor=request.user,
-                             patient=patient, **form.cleaned_data)
+        order = call_service(
+            form, services.medication_order_create, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if order is not None:
             return _done(request, patient.pk, f"{order.drug_name} {order.regimen} started.")
     return render_form(request, "medication/order_form.html", {"form": form, "patient": patient})
@@ -89,8 +111,13 @@ def _order_for_edit(request: AuthenticatedHttpRequest, patient_id: int, order_id
     patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
     order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="medicationorder",
-                     object_id=order.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="medicationorder",
+            object_id=order.pk,
+            patient_id=patient.pk,
+        )
     return patient, order
 
 
@@ -100,13 +127,19 @@ def order_change(request: AuthenticatedHttpRequest, patient_id: int, order_id: i
     patient, order = _order_for_edit(request, patient_id, order_id)
     form = OrderChangeForm.for_order(order, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new_order = call_service(form, services.medication_order_change, actor=request.user,
-                                 patient=patient, order=order, **form.cleaned_data)
+        new_order = call_service(
+            form,
+            services.medication_order_change,
+            actor=request.user,
+            patient=patient,
+            order=order,
+            **form.cleaned_data,
+        )
         if new_order is not None:
-            return _done(request, patient.pk,
-                         f"{new_order.drug_name} changed: now {new_order.regimen}.")
-    return render_form(request, "medication/order_change.html",
-                        {"form": form, "patient": patient, "order": order})
+            return _done(request, patient.pk, f"{new_order.drug_name} changed: now {new_order.regimen}.")
+    return render_form(
+        request, "medication/order_change.html", {"form": form, "patient": patient, "order": order}
+    )
 
 
 @login_required
@@ -115,12 +148,19 @@ def order_discontinue(request: AuthenticatedHttpRequest, patient_id: int, order_
     patient, order = _order_for_edit(request, patient_id, order_id)
     form = DiscontinueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        stopped = call_service(form, services.medication_order_discontinue, actor=request.user,
-                               patient=patient, order=order, **form.cleaned_data)
+        stopped = call_service(
+            form,
+            services.medication_order_discontinue,
+            actor=request.user,
+            patient=patient,
+            order=order,
+            **form.cleaned_data,
+        )
         if stopped is not None:
             return _done(request, patient.pk, f"{stopped.drug_name} discontinued.")
-    return render_form(request, "medication/order_discontinue.html",
-                        {"form": form, "patient": patient, "order": order})
+    return render_form(
+        request, "medication/order_discontinue.html", {"form": form, "patient": patient, "order": order}
+    )
 
 
 @login_required
@@ -128,11 +168,11 @@ def order_discontinue(request: AuthenticatedHttpRequest, patient_id: int, order_
 def adherence_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     orders = selectors.orders(patient=patient)
-    form = AdherenceForm(request.POST or None, orders=orders,
-                         initial=_initial_order(request))
+    form = AdherenceForm(request.POST or None, orders=orders, initial=_initial_order(request))
     if request.method == "POST" and form.is_valid():
-        observation = call_service(form, services.adherence_record, actor=request.user,
-                                   patient=patient, **form.cleaned_data)
+        observation = call_service(
+            form, services.adherence_record, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if observation is not None:
             return _done(request, patient.pk, "Adherence observation recorded.")
     return render_form(request, "medication/adherence_form.html", {"form": form, "patient": patient})
@@ -143,15 +183,14 @@ def adherence_create(request: AuthenticatedHttpRequest, patient_id: int) -> Http
 def side_effect_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     orders = selectors.orders(patient=patient)
-    form = SideEffectForm(request.POST or None, orders=orders,
-                          initial=_initial_order(request))
+    form = SideEffectForm(request.POST or None, orders=orders, initial=_initial_order(request))
     if request.method == "POST" and form.is_valid():
-        report = call_service(form, services.side_effect_report, actor=request.user,
-                              patient=patient, **form.cleaned_data)
+        report = call_service(
+            form, services.side_effect_report, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if report is not None:
             return _done(request, patient.pk, "Side effect reported.")
-    return render_form(request, "medication/side_effect_form.html",
-                        {"form": form, "patient": patient})
+    return render_form(request, "medication/side_effect_form.html", {"form": form, "patient": patient})
 
 
 @login_required
@@ -161,13 +200,25 @@ def side_effect_status(request: AuthenticatedHttpRequest, patient_id: int, repor
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="sideeffectreport",
-                     object_id=report.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="sideeffectreport",
+            object_id=report.pk,
+            patient_id=patient.pk,
+        )
     form = SideEffectStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        updated = call_service(form, services.side_effect_status_update, actor=request.user,
-                               patient=patient, report=report, **form.cleaned_data)
+        updated = call_service(
+            form,
+            services.side_effect_status_update,
+            actor=request.user,
+            patient=patient,
+            report=report,
+            **form.cleaned_data,
+        )
         if updated is not None:
             return _done(request, patient.pk, f"Side effect marked {updated.get_status_display().lower()}.")
-    return render_form(request, "medication/side_effect_status.html",
-                        {"form": form, "patient": patient, "report": report})
+    return render_form(
+        request, "medication/side_effect_status.html", {"form": form, "patient": patient, "report": report}
+    )

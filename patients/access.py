@@ -27,9 +27,9 @@ def patient_perms(user: StaffUser, patient_id: int) -> frozenset[str]:
     cache = user.__dict__.setdefault("_careteam_patient_perms", {})
     if patient_id not in cache:
         cache[patient_id] = frozenset(
-            PatientUserObjectPermission.objects.filter(
-                user=user, content_object_id=patient_id
-            ).values_list("permission__codename", flat=True)
+            PatientUserObjectPermission.objects.filter(user=user, content_object_id=patient_id).values_list(
+                "permission__codename", flat=True
+            )
         )
     return cache[patient_id]
 
@@ -68,12 +68,9 @@ EDIT_CARE_PLAN = PatientAction("edit care plan", object_perm=PatientPerm.EDIT_CA
 # Any team member: measures, adherence observations, side-effect reports, needs, contacts.
 RECORD_CLINICAL = PatientAction("add to the clinical record")
 # Component work that belongs to one role on the team.
-RECORD_THERAPY = PatientAction("record therapy sessions and notes",
-                               role_perm=Perm.RECORD_THERAPY)
-PRESCRIBE = PatientAction("prescribe, change or discontinue medication",
-                          role_perm=Perm.PRESCRIBE)
-MANAGE_REFERRALS = PatientAction("make or update referrals",
-                                 role_perm=Perm.MANAGE_REFERRALS)
+RECORD_THERAPY = PatientAction("record therapy sessions and notes", role_perm=Perm.RECORD_THERAPY)
+PRESCRIBE = PatientAction("prescribe, change or discontinue medication", role_perm=Perm.PRESCRIBE)
+MANAGE_REFERRALS = PatientAction("make or update referrals", role_perm=Perm.MANAGE_REFERRALS)
 
 
 def check_patient(user: StaffUser, patient_id: int, action: PatientAction) -> None:
@@ -121,8 +118,8 @@ def team_patient_ids(user: StaffUser) -> QuerySet:
     if not isinstance(user, User) or not user.is_active:
         return PatientUserObjectPermission.objects.none().values("content_object_id")
     return PatientUserObjectPermission.objects.filter(
-        user=user, permission__codename=PatientPerm.VIEW,
-        permission__content_type__app_label="patients").values("content_object_id")
+        user=user, permission__codename=PatientPerm.VIEW, permission__content_type__app_label="patients"
+    ).values("content_object_id")
 
 
 @dataclass(frozen=True)
@@ -139,6 +136,9 @@ class PatientPage:
 
 def patient_page(user: StaffUser, patient_id: int | str) -> PatientPage:
     patient = get_patient(user, patient_id, VIEW_DEMOGRAPHICS)
-    return PatientPage(patient=patient, clinical=on_team(user, patient.pk),
-                       manage_team=can(user, Perm.MANAGE_CARE_TEAM),
-                       prescribe=can(user, Perm.PRESCRIBE))
+    return PatientPage(
+        patient=patient,
+        clinical=on_team(user, patient.pk),
+        manage_team=can(user, Perm.MANAGE_CARE_TEAM),
+        prescribe=can(user, Perm.PRESCRIBE),
+    )

@@ -34,15 +34,17 @@ class PatientListView(ListAPIView):
     request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Patient]:
-        return selectors.patient_list(actor=self.request.user,
-                                      search=self.request.query_params.get("search", ""))
+        return selectors.patient_list(
+            actor=self.request.user, search=self.request.query_params.get("search", "")
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         if page is None:
             raise ImproperlyConfigured("The patient list is paginated (DEFAULT_PAGINATION_CLASS).")
-        audit.record_reads(actor=self.request.user, action=audit.Action.LIST, object_type="patient",
-                           objects=page)
+        audit.record_reads(
+            actor=self.request.user, action=audit.Action.LIST, object_type="patient", objects=page
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -58,16 +60,20 @@ class PatientDetailView(APIView):
 
     def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_DEMOGRAPHICS)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
-                     object_id=patient.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="patient",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+        )
         return Response(PatientSerializer(patient).data)
 
     def patch(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.CHANGE_DEMOGRAPHICS)
         serializer = PatientSerializer(patient, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        patient = services.patient_update(actor=request.user, patient=patient,
-                                          **serializer.validated_data)
+        patient = services.patient_update(actor=request.user, patient=patient, **serializer.validated_data)
         return Response(PatientSerializer(patient).data)
 
 
@@ -77,8 +83,13 @@ class CareTeamView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CARE_TEAM)
         members = selectors.care_team(patient=patient)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careteam",
-                     object_id=patient.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="careteam",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+        )
         return Response(CareTeamMemberSerializer(members, many=True).data)
 
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
@@ -86,9 +97,13 @@ class CareTeamView(APIView):
         serializer = CareTeamMemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        member = services.care_team_add(actor=request.user, patient=patient, user=data["user"],
-                                        role=data["role"],
-                                        is_primary=data.get("is_primary", False))
+        member = services.care_team_add(
+            actor=request.user,
+            patient=patient,
+            user=data["user"],
+            role=data["role"],
+            is_primary=data.get("is_primary", False),
+        )
         return Response(CareTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -115,8 +130,13 @@ class CarePlanView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         plan = selectors.care_plan(patient=patient)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
-                     object_id=plan.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="careplan",
+            object_id=plan.pk,
+            patient_id=patient.pk,
+        )
         return _plan_response(plan)
 
     def patch(self, request: AuthenticatedRequest, patient_id: int) -> Response:
@@ -124,8 +144,9 @@ class CarePlanView(APIView):
         version = based_on_version(request)
         serializer = CarePlanSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.care_plan_update(actor=request.user, patient=patient, version=version,
-                                  **serializer.validated_data)
+        services.care_plan_update(
+            actor=request.user, patient=patient, version=version, **serializer.validated_data
+        )
         return _plan_response(selectors.care_plan(patient=patient))
 
 
@@ -135,16 +156,20 @@ class GoalListView(APIView):
     @extend_schema(operation_id="patients_care_plan_goals_list", responses=GoalSerializer(many=True))
     def get(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
-        audit.record(actor=request.user, action=audit.Action.LIST, object_type="goal",
-                     object_id="*", patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.LIST,
+            object_type="goal",
+            object_id="*",
+            patient_id=patient.pk,
+        )
         return Response(GoalSerializer(selectors.goals(patient=patient), many=True).data)
 
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        goal = services.goal_create(actor=request.user, patient=patient,
-                                    **serializer.validated_data)
+        goal = services.goal_create(actor=request.user, patient=patient, **serializer.validated_data)
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
@@ -154,8 +179,13 @@ class GoalDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, goal_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
-                     object_id=goal.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="goal",
+            object_id=goal.pk,
+            patient_id=patient.pk,
+        )
         return Response(GoalSerializer(goal).data, headers={"ETag": f'"{goal.version}"'})
 
     def patch(self, request: AuthenticatedRequest, patient_id: int, goal_id: int) -> Response:
@@ -164,8 +194,7 @@ class GoalDetailView(APIView):
         version = based_on_version(request)
         serializer = GoalSerializer(goal, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        goal = services.goal_update(actor=request.user, goal=goal, version=version,
-                                    **serializer.validated_data)
+        goal = services.goal_update(
+            actor=request.user, goal=goal, version=version, **serializer.validated_data
+        )
         return Response(GoalSerializer(goal).data, headers={"ETag": f'"{goal.version}"'})
-
-

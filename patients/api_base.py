@@ -26,8 +26,7 @@ class PatientRecordListView(ListAPIView):
         raise NotImplementedError
 
     def get_queryset(self) -> Any:
-        patient = access.get_patient(self.request.user, self.kwargs["patient_id"],
-                                     self.read_action)
+        patient = access.get_patient(self.request.user, self.kwargs["patient_id"], self.read_action)
         return self.rows(patient)
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
@@ -37,6 +36,11 @@ class PatientRecordListView(ListAPIView):
         page = self.paginate_queryset(records)
         if page is None:
             raise ImproperlyConfigured("Patient record lists are paginated (DEFAULT_PAGINATION_CLASS).")
-        audit.record_reads(actor=request.user, action=audit.Action.LIST,
-                           object_type=self.object_type, objects=page, patient_attr="patient_id")
+        audit.record_reads(
+            actor=request.user,
+            action=audit.Action.LIST,
+            object_type=self.object_type,
+            objects=page,
+            patient_attr="patient_id",
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

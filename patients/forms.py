@@ -15,8 +15,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["first_name", "last_name", "date_of_birth", "record_number", "phone", "email",
-                  "address", "status", "consent_to_share"]
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "record_number",
+            "phone",
+            "email",
+            "address",
+            "status",
+            "consent_to_share",
+        ]
         widgets = {"date_of_birth": DATE, "address": forms.Textarea(attrs={"rows": 2})}
 
     def validate_unique(self) -> None:
@@ -31,8 +40,7 @@ class PatientForm(forms.ModelForm):
 
 class CareTeamAddForm(forms.Form):
     user: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(queryset=None, label="Staff member")
-    role = forms.ChoiceField(choices=[(r.value, r.label) for r in CLINICAL_ROLES],
-                             label="Role on this team")
+    role = forms.ChoiceField(choices=[(r.value, r.label) for r in CLINICAL_ROLES], label="Role on this team")
     is_primary = forms.BooleanField(required=False, label="Primary contact")
 
     def __init__(self, *args: Any, staff_queryset: QuerySet[User], **kwargs: Any) -> None:
@@ -48,8 +56,13 @@ class CarePlanForm(forms.ModelForm):
 
     class Meta:
         model = CarePlan
-        fields = ["problems", "therapy_interventions", "medication_interventions",
-                  "case_management_interventions", "next_review_date"]
+        fields = [
+            "problems",
+            "therapy_interventions",
+            "medication_interventions",
+            "case_management_interventions",
+            "next_review_date",
+        ]
         widgets = {
             "next_review_date": DATE,
             "problems": forms.Textarea(attrs={"rows": 3}),

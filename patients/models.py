@@ -65,9 +65,7 @@ class CareTeamMember(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_team_memberships"
     )
-    role = models.CharField(
-        max_length=20, choices=[(r.value, r.label) for r in CLINICAL_ROLES]
-    )
+    role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in CLINICAL_ROLES])
     is_primary = models.BooleanField(default=False)
     added_at = models.DateTimeField(default=timezone.now)
     added_by = models.ForeignKey(
@@ -79,7 +77,8 @@ class CareTeamMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["patient", "user"], name="careteam_member_once"),
             models.UniqueConstraint(
-                fields=["patient"], condition=models.Q(is_primary=True),
+                fields=["patient"],
+                condition=models.Q(is_primary=True),
                 name="careteam_one_primary_contact",
             ),
             models.CheckConstraint(
@@ -163,8 +162,7 @@ class CarePlanRevision(models.Model):
             models.UniqueConstraint(fields=["care_plan", "number"], name="careplan_revision_once"),
         ]
         # the patient timeline (keyset on changed_at, id)
-        indexes = [models.Index(fields=["care_plan", "-changed_at", "-id"],
-                                name="careplan_revision_at")]
+        indexes = [models.Index(fields=["care_plan", "-changed_at", "-id"], name="careplan_revision_at")]
 
     def __str__(self) -> str:
         return f"Revision {self.number} of care plan {self.care_plan_id}"
@@ -176,8 +174,9 @@ class PatientSummary(models.Model):
     flag, a referral's follow-up date), so the registry is a plain join whatever the caseload's
     size."""
 
-    patient = models.OneToOneField(Patient, on_delete=models.CASCADE,
-                                   primary_key=True, related_name="summary")
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
     phq9_baseline = models.PositiveSmallIntegerField(null=True, blank=True)
     phq9_baseline_on = models.DateField(null=True, blank=True)
     phq9_latest = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -203,15 +202,17 @@ class PatientSummary(models.Model):
     care_plan_review_on = models.DateField(null=True, blank=True)
     # Derived by the database from the PHQ-9 columns above, so they never disagree with them.
     treatment_status = models.GeneratedField(
-        expression=treatment_status_sql(), output_field=models.CharField(max_length=20),
-        db_persist=True)
+        expression=treatment_status_sql(), output_field=models.CharField(max_length=20), db_persist=True
+    )
     phq9_change_pct = models.GeneratedField(
-        expression=phq9_change_pct_sql(), output_field=models.FloatField(), db_persist=True)
+        expression=phq9_change_pct_sql(), output_field=models.FloatField(), db_persist=True
+    )
     # Psychiatric review list: since when the patient is on it, and when it was last done.
     review_since = models.DateField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         db_table = "careteam_patientsummary"  # kept from when it lived in careteam

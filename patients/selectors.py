@@ -14,16 +14,21 @@ def patient_list(*, actor: User, search: str = "", mine_only: bool = False) -> Q
     if search:
         terms = Q()
         for word in search.split():
-            terms &= (Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                      | Q(record_number__icontains=word))
+            terms &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(record_number__icontains=word)
+            )
         patients = patients.filter(terms)
     open_flags = ~Q(flags__status="resolved")
-    return patients.annotate(
-        open_flags=Count("flags", filter=open_flags),
-        urgent_flags=Count("flags", filter=open_flags & Q(flags__severity="urgent")),
-    ).prefetch_related(
-        Prefetch("team_members", queryset=CareTeamMember.objects.select_related("user"))
-    ).order_by("last_name", "first_name", "id")
+    return (
+        patients.annotate(
+            open_flags=Count("flags", filter=open_flags),
+            urgent_flags=Count("flags", filter=open_flags & Q(flags__severity="urgent")),
+        )
+        .prefetch_related(Prefetch("team_members", queryset=CareTeamMember.objects.select_related("user")))
+        .order_by("last_name", "first_name", "id")
+    )
 
 
 def care_team(*, patient: Patient) -> QuerySet[CareTeamMember]:
@@ -43,9 +48,11 @@ def goals(*, patient: Patient) -> QuerySet[Goal]:
 
 
 def care_plan_revisions(*, patient: Patient) -> QuerySet[CarePlanRevision]:
-    return CarePlanRevision.objects.filter(care_plan__patient=patient).select_related(
-        "changed_by"
-    ).order_by("-number")
+    return (
+        CarePlanRevision.objects.filter(care_plan__patient=patient)
+        .select_related("changed_by")
+        .order_by("-number")
+    )
 
 
 def assignable_staff(*, patient: Patient) -> QuerySet[User]:

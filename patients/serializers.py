@@ -12,8 +12,19 @@ from .models import CarePlan, CareTeamMember, Goal, Patient
 class PatientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patient
-        fields = ["id", "first_name", "last_name", "date_of_birth", "record_number", "phone",
-                  "email", "address", "status", "consent_to_share", "created_at"]
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "record_number",
+            "phone",
+            "email",
+            "address",
+            "status",
+            "consent_to_share",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
         # The service checks record-number uniqueness (case-insensitively) with one message.
         extra_kwargs: dict[str, dict[str, Any]] = {"record_number": {"validators": []}}
@@ -39,19 +50,28 @@ class CareTeamMemberSerializer(serializers.ModelSerializer):
 class GoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Goal
-        fields = ["id", "description", "measurable_target", "target_date", "status", "version",
-                  "updated_at"]
+        fields = ["id", "description", "measurable_target", "target_date", "status", "version", "updated_at"]
         read_only_fields = ["id", "version", "updated_at"]
 
 
 class CarePlanSerializer(serializers.ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
     updated_by: "serializers.PrimaryKeyRelatedField[User]" = serializers.PrimaryKeyRelatedField(
-        read_only=True)
+        read_only=True
+    )
 
     class Meta:
         model = CarePlan
-        fields = ["patient", "problems", "therapy_interventions", "medication_interventions",
-                  "case_management_interventions", "next_review_date", "version", "updated_at",
-                  "updated_by", "goals"]
+        fields = [
+            "patient",
+            "problems",
+            "therapy_interventions",
+            "medication_interventions",
+            "case_management_interventions",
+            "next_review_date",
+            "version",
+            "updated_at",
+            "updated_by",
+            "goals",
+        ]
         read_only_fields = ["patient", "version", "updated_at", "updated_by", "goals"]

@@ -17,10 +17,24 @@ from careteam.versioning import versioned_update
 from . import summary
 from .models import CarePlan, CarePlanRevision, CareTeamMember, Goal, Patient
 
-PATIENT_FIELDS = ("first_name", "last_name", "date_of_birth", "record_number", "phone", "email",
-                  "address", "status", "consent_to_share")
-CARE_PLAN_FIELDS = ("problems", "therapy_interventions", "medication_interventions",
-                    "case_management_interventions", "next_review_date")
+PATIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "record_number",
+    "phone",
+    "email",
+    "address",
+    "status",
+    "consent_to_share",
+)
+CARE_PLAN_FIELDS = (
+    "problems",
+    "therapy_interventions",
+    "medication_interventions",
+    "case_management_interventions",
+    "next_review_date",
+)
 GOAL_FIELDS = ("description", "measurable_target", "target_date", "status")
 
 
@@ -35,8 +49,9 @@ def _check_patient_fields(patient: Patient, *, exclude_pk: int | None = None) ->
         if clash.exists():
             errors["record_number"] = ["Another patient already has this record number."]
     try:
-        patient.full_clean(exclude=["record_number"] if "record_number" in errors else None,
-                           validate_unique=False)
+        patient.full_clean(
+            exclude=["record_number"] if "record_number" in errors else None, validate_unique=False
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -54,17 +69,19 @@ def patient_register(*, actor: User, **fields: Any) -> Patient:
         with transaction.atomic():
             patient.save()
     except IntegrityError as exc:  # a concurrent registration with the same record number
-        raise ValidationError(
-            {"record_number": ["Another patient already has this record number."]}
-        ) from exc
+        raise ValidationError({"record_number": ["Another patient already has this record number."]}) from exc
     plan = CarePlan.objects.create(patient=patient, updated_by=actor)
     summary.patient_opened(patient_id=patient.pk)
     _revision_add(plan=plan, actor=actor, summary="Care plan opened")
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="patient",
-                 object_id=patient.pk, patient_id=patient.pk)
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+    )
     if actor.role == Role.CASE_MANAGER:
-        care_team_add(actor=actor, patient=patient, user=actor, role=Role.CASE_MANAGER,
-                      is_primary=True)
+        care_team_add(actor=actor, patient=patient, user=actor, role=Role.CASE_MANAGER, is_primary=True)
     return patient
 
 
@@ -82,10 +99,14 @@ def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
         patient.updated_at = timezone.now()
         patient.save(update_fields=[*changed, "updated_at"])
         after = {name: getattr(patient, name) for name in PATIENT_FIELDS}
-        audit.record(actor=actor, action=audit.Action.UPDATE, object_type="patient",
-                     object_id=patient.pk, patient_id=patient.pk,
-                     changes=audit.field_changes(before, after, values=("status",
-                                                                        "consent_to_share")))
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            object_type="patient",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+            changes=audit.field_changes(before, after, values=("status", "consent_to_share")),
+        )
     return patient
 
 
@@ -113,9 +134,14 @@ def care_team_add(
     for codename in TEAM_ROLE_PATIENT_PERMISSIONS[role]:
         assign_perm(codename, user, patient)
     user.__dict__.pop("_careteam_patient_perms", None)
-    audit.record(actor=actor, action=audit.Action.GRANT, object_type="careteammember",
-                 object_id=member.pk, patient_id=patient.pk,
-                 changes={"user": user.pk, "role": role, "is_primary": is_primary})
+    audit.record(
+        actor=actor,
+        action=audit.Action.GRANT,
+        object_type="careteammember",
+        object_id=member.pk,
+        patient_id=patient.pk,
+        changes={"user": user.pk, "role": role, "is_primary": is_primary},
+    )
     return member
 
 
@@ -126,9 +152,14 @@ def care_team_remove(*, actor: User, member: CareTeamMember) -> None:
     for codename in TEAM_ROLE_PATIENT_PERMISSIONS.get(member.role, ()):
         remove_perm(codename, user, patient)
     user.__dict__.pop("_careteam_patient_perms", None)
-    audit.record(actor=actor, action=audit.Action.REVOKE, object_type="careteammember",
-                 object_id=member.pk, patient_id=patient.pk,
-                 changes={"user": user.pk, "role": member.role})
+    audit.record(
+        actor=actor,
+        action=audit.Action.REVOKE,
+        object_type="careteammember",
+        object_id=member.pk,
+        patient_id=patient.pk,
+        changes={"user": user.pk, "role": member.role},
+    )
     member.delete()
 
 
@@ -137,10 +168,14 @@ def _snapshot(plan: CarePlan) -> dict:
     data["next_review_date"] = plan.next_review_date.isoformat() if plan.next_review_date else None
     data["version"] = plan.version
     data["goals"] = [
-        {"id": goal.pk, "description": goal.description,
-         "measurable_target": goal.measurable_target,
-         "target_date": goal.target_date.isoformat(), "status": goal.status,
-         "version": goal.version}
+        {
+            "id": goal.pk,
+            "description": goal.description,
+            "measurable_target": goal.measurable_target,
+            "target_date": goal.target_date.isoformat(),
+            "status": goal.status,
+            "version": goal.version,
+        }
         for goal in plan.goals.order_by("id")
     ]
     return data
@@ -149,7 +184,10 @@ def _snapshot(plan: CarePlan) -> dict:
 def _revision_add(*, plan: CarePlan, actor: User, summary: str) -> CarePlanRevision:
     last = plan.revisions.aggregate(last=Max("number"))["last"] or 0
     return CarePlanRevision.objects.create(
-        care_plan=plan, number=last + 1, snapshot=_snapshot(plan), summary=summary,
+        care_plan=plan,
+        number=last + 1,
+        snapshot=_snapshot(plan),
+        summary=summary,
         changed_by=actor,
     )
 
@@ -166,17 +204,26 @@ def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: A
     def after_change(plan: CarePlan, changed: list[str]) -> None:
         if "next_review_date" in changed:
             summary.care_plan_review_set(patient_id=patient.pk, on=plan.next_review_date)
-        _revision_add(plan=plan, actor=actor,
-                      summary="Edited " + ", ".join(n.replace("_", " ") for n in changed))
+        _revision_add(
+            plan=plan, actor=actor, summary="Edited " + ", ".join(n.replace("_", " ") for n in changed)
+        )
 
     return versioned_update(
-        actor=actor, version=version, fields=fields, allowed=CARE_PLAN_FIELDS, kind="careplan",
-        noun="care plan", patient_id=patient.pk, validate=_full_clean, stamp_user=True,
-        lock=lambda: CarePlan.objects.select_for_update(of=("self",)).select_related(
-            "updated_by").get(patient=patient),
-        audit_changes=lambda _before, _after, changed, plan: {"fields": changed,
-                                                              "version": plan.version},
-        after_change=after_change)
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=CARE_PLAN_FIELDS,
+        kind="careplan",
+        noun="care plan",
+        patient_id=patient.pk,
+        validate=_full_clean,
+        stamp_user=True,
+        lock=lambda: (
+            CarePlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(patient=patient)
+        ),
+        audit_changes=lambda _before, _after, changed, plan: {"fields": changed, "version": plan.version},
+        after_change=after_change,
+    )
 
 
 @transaction.atomic
@@ -186,8 +233,9 @@ def goal_create(*, actor: User, patient: Patient, **fields: Any) -> Goal:
     goal.full_clean()
     goal.save()
     _revision_add(plan=plan, actor=actor, summary="Added a goal")
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="goal", object_id=goal.pk,
-                 patient_id=patient.pk)
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, object_type="goal", object_id=goal.pk, patient_id=patient.pk
+    )
     return goal
 
 
@@ -199,7 +247,15 @@ def goal_update(*, actor: User, goal: Goal, version: int, **fields: Any) -> Goal
 
     # The plan is locked with the goal: its revisions are numbered one at a time.
     return versioned_update(
-        actor=actor, version=version, fields=fields, allowed=GOAL_FIELDS, kind="goal",
-        noun="goal", patient_id=lambda goal: goal.care_plan.patient_id, validate=_full_clean,
+        actor=actor,
+        version=version,
+        fields=fields,
+        allowed=GOAL_FIELDS,
+        kind="goal",
+        noun="goal",
+        patient_id=lambda goal: goal.care_plan.patient_id,
+        validate=_full_clean,
         lock=lambda: Goal.objects.select_for_update().select_related("care_plan").get(pk=goal.pk),
-        audited_values=("status",), after_change=add_revision)
+        audited_values=("status",),
+        after_change=add_revision,
+    )

@@ -26,8 +26,7 @@ def locked_row(patient_id: int) -> PatientSummary:
     return row
 
 
-def measure_recorded(*, patient_id: int, instrument: str, total: int,
-                     administered_on: datetime.date) -> None:
+def measure_recorded(*, patient_id: int, instrument: str, total: int, administered_on: datetime.date) -> None:
     """A PHQ-9 or GAD-7 was recorded: keep the baseline (earliest) and latest up to date."""
     prefix = INSTRUMENT_FIELDS[instrument]
     row = locked_row(patient_id)
@@ -51,8 +50,10 @@ def patient_opened(*, patient_id: int) -> None:
 def follow_up_fields(dates: list[datetime.date]) -> dict:
     """PatientSummary's follow_up_dates (ISO, in order) and follow_up_due_on (the earliest)."""
     ordered = sorted(dates)
-    return {"follow_up_dates": [day.isoformat() for day in ordered],
-            "follow_up_due_on": ordered[0] if ordered else None}
+    return {
+        "follow_up_dates": [day.isoformat() for day in ordered],
+        "follow_up_due_on": ordered[0] if ordered else None,
+    }
 
 
 def follow_ups_set(*, patient_id: int, dates: list[datetime.date]) -> None:
@@ -79,7 +80,8 @@ def review_enter(*, patient_id: int, on: datetime.date | None = None) -> None:
     """Put the patient on the psychiatric review list (no-op if already waiting on it)."""
     row = locked_row(patient_id)
     waiting = row.review_since is not None and (
-        row.reviewed_at is None or timezone.localdate(row.reviewed_at) < row.review_since)
+        row.reviewed_at is None or timezone.localdate(row.reviewed_at) < row.review_since
+    )
     if not waiting:
         # A new entry starts a new wait: the previous review stays in the audit trail.
         row.review_since = on or timezone.localdate()
@@ -92,12 +94,19 @@ def review_mark_done(*, actor: User, patient_id: int) -> PatientSummary:
     row.reviewed_at = timezone.now()
     row.reviewed_by = actor
     row.save(update_fields=["reviewed_at", "reviewed_by"])
-    audit.record(actor=actor, action=audit.Action.UPDATE, object_type="psychiatricreview",
-                 object_id=patient_id, patient_id=patient_id, changes={"reviewed": True})
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        object_type="psychiatricreview",
+        object_id=patient_id,
+        patient_id=patient_id,
+        changes={"reviewed": True},
+    )
     return row
 
 
 def awaiting_review() -> Q:
     """Filter (on PatientSummary) for patients on the review list and not yet reviewed."""
     return Q(review_since__isnull=False) & (
-        Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lt=F("review_since")))
+        Q(reviewed_at__isnull=True) | Q(reviewed_at__date__lt=F("review_since"))
+    )

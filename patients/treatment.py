@@ -30,10 +30,16 @@ def treatment_status_sql() -> Case:
         When(phq9_count=0, then=Value("no-data")),
         When(phq9_count=1, then=Value("baseline-only")),
         When(phq9_latest__lt=5, then=Value("remission")),
-        When(Q(phq9_baseline__gt=0) & Q(phq9_latest__lte=ExpressionWrapper(
-            baseline * 0.5, output_field=FloatField())), then=Value("response")),
-        When(Q(phq9_baseline__gt=0) & Q(phq9_latest__lte=ExpressionWrapper(
-            baseline * 0.75, output_field=FloatField())), then=Value("partial-response")),
+        When(
+            Q(phq9_baseline__gt=0)
+            & Q(phq9_latest__lte=ExpressionWrapper(baseline * 0.5, output_field=FloatField())),
+            then=Value("response"),
+        ),
+        When(
+            Q(phq9_baseline__gt=0)
+            & Q(phq9_latest__lte=ExpressionWrapper(baseline * 0.75, output_field=FloatField())),
+            then=Value("partial-response"),
+        ),
         default=Value("not-improving"),
     )
 
@@ -41,9 +47,11 @@ def treatment_status_sql() -> Case:
 def phq9_change_pct_sql() -> Case:
     """(latest - baseline) / baseline x 100; NULL without a usable baseline."""
     baseline = Cast(F("phq9_baseline"), FloatField())
-    return Case(When(phq9_baseline__gt=0,
-                     then=(Cast(F("phq9_latest"), FloatField()) - baseline) * 100.0 / baseline),
-                default=None, output_field=FloatField())
+    return Case(
+        When(phq9_baseline__gt=0, then=(Cast(F("phq9_latest"), FloatField()) - baseline) * 100.0 / baseline),
+        default=None,
+        output_field=FloatField(),
+    )
 
 
 def treatment_status_of(*, count: int, baseline: int | None, latest: int | None) -> str:

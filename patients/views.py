@@ -21,11 +21,15 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     patients = selectors.patient_list(actor=request.user, search=search)
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
-    audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type="patient",
-                       objects=page.object_list)
-    context = {"page": page, "search": search,
-               "all_patients": access.can(request.user, Perm.VIEW_ALL_DEMOGRAPHICS),
-               "can_register": access.can(request.user, Perm.ADD_PATIENT)}
+    audit.record_reads(
+        actor=request.user, action=audit.Action.LIST, object_type="patient", objects=page.object_list
+    )
+    context = {
+        "page": page,
+        "search": search,
+        "all_patients": access.can(request.user, Perm.VIEW_ALL_DEMOGRAPHICS),
+        "can_register": access.can(request.user, Perm.ADD_PATIENT),
+    }
     if request.htmx:
         return render(request, "patients/_patient_rows.html", context)
     return render(request, "patients/patient_list.html", context)
@@ -37,8 +41,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require(request.user, Perm.ADD_PATIENT)
     form = PatientForm(form_data(request))
     if request.method == "POST" and form.is_valid():
-        patient = call_service(form, services.patient_register, actor=request.user,
-                               **form.cleaned_data)
+        patient = call_service(form, services.patient_register, actor=request.user, **form.cleaned_data)
         if patient is not None:
             messages.success(request, "Patient registered.")
             return redirect("patient_detail", patient_id=patient.pk)
@@ -50,12 +53,18 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def patient_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.CHANGE_DEMOGRAPHICS)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="patient",
-                     object_id=patient.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="patient",
+            object_id=patient.pk,
+            patient_id=patient.pk,
+        )
     form = PatientForm(form_data(request), instance=patient)
     if request.method == "POST" and form.is_valid():
-        done = call_service(form, services.patient_update, actor=request.user,
-                            patient=patient, **form.cleaned_data)
+        done = call_service(
+            form, services.patient_update, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if done is not None:
             messages.success(request, "Patient details saved.")
             return redirect("patient_detail", patient_id=patient.pk)
@@ -68,13 +77,13 @@ def care_team_add(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRes
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_CARE_TEAM)
     form = CareTeamAddForm(request.POST, staff_queryset=selectors.assignable_staff(patient=patient))
     if form.is_valid():
-        member = call_service(form, services.care_team_add, actor=request.user, patient=patient,
-                              **form.cleaned_data)
+        member = call_service(
+            form, services.care_team_add, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if member is not None:
             messages.success(request, f"{member.user} joined the care team.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return render_form(request, "patients/care_team_form.html",
-                        {"form": form, "patient": patient})
+    return render_form(request, "patients/care_team_form.html", {"form": form, "patient": patient})
 
 
 @login_required
@@ -93,13 +102,24 @@ def care_plan_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
     patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     plan = selectors.care_plan(patient=patient)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplan",
-                     object_id=plan.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="careplan",
+            object_id=plan.pk,
+            patient_id=patient.pk,
+        )
     form = CarePlanForm(form_data(request), instance=plan, initial={"version": plan.version})
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        done = call_service(form, services.care_plan_update, actor=request.user,
-                            patient=patient, version=form.cleaned_data["version"], **fields)
+        done = call_service(
+            form,
+            services.care_plan_update,
+            actor=request.user,
+            patient=patient,
+            version=form.cleaned_data["version"],
+            **fields,
+        )
         if done is not None:
             messages.success(request, "Care plan saved.")
             return redirect("patient_detail", patient_id=patient.pk)
@@ -113,13 +133,13 @@ def goal_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRespo
     patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     form = GoalForm(form_data(request))
     if request.method == "POST" and form.is_valid():
-        goal = call_service(form, services.goal_create, actor=request.user, patient=patient,
-                            **form.cleaned_data)
+        goal = call_service(
+            form, services.goal_create, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if goal is not None:
             messages.success(request, "Goal added to the care plan.")
             return redirect("patient_detail", patient_id=patient.pk)
-    return render_form(request, "patients/goal_form.html",
-                        {"form": form, "patient": patient, "goal": None})
+    return render_form(request, "patients/goal_form.html", {"form": form, "patient": patient, "goal": None})
 
 
 @login_required
@@ -128,13 +148,24 @@ def goal_edit(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int) 
     patient = patient_access.get_patient(request.user, patient_id, patient_access.EDIT_CARE_PLAN)
     goal = get_object_or_404(selectors.goals(patient=patient), pk=goal_id)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="goal",
-                     object_id=goal.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="goal",
+            object_id=goal.pk,
+            patient_id=patient.pk,
+        )
     form = GoalEditForm(form_data(request), instance=goal, initial={"version": goal.version})
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        done = call_service(form, services.goal_update, actor=request.user, goal=goal,
-                            version=form.cleaned_data["version"], **fields)
+        done = call_service(
+            form,
+            services.goal_update,
+            actor=request.user,
+            goal=goal,
+            version=form.cleaned_data["version"],
+            **fields,
+        )
         if done is not None:
             messages.success(request, "Goal saved.")
             return redirect("patient_detail", patient_id=patient.pk)
@@ -146,9 +177,14 @@ def goal_edit(request: AuthenticatedHttpRequest, patient_id: int, goal_id: int) 
 @require_http_methods(["GET"])
 def care_plan_history(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="careplanhistory",
-                 object_id=patient.pk, patient_id=patient.pk)
+    audit.record(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="careplanhistory",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+    )
     revisions = Paginator(selectors.care_plan_revisions(patient=patient), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "patients/care_plan_history.html",
-                  {"patient": patient, "page": revisions})
+        request.GET.get("page")
+    )
+    return render(request, "patients/care_plan_history.html", {"patient": patient, "page": revisions})

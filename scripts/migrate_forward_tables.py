@@ -47,7 +47,8 @@ def tables(conn):
         "SELECT c.table_name, c.column_name FROM information_schema.columns c"
         " JOIN information_schema.tables t USING (table_schema, table_name)"
         " WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
-        " ORDER BY c.table_name, c.ordinal_position").fetchall()
+        " ORDER BY c.table_name, c.ordinal_position"
+    ).fetchall()
     result = {}
     for table, column in rows:
         result.setdefault(table, []).append(column)
@@ -56,13 +57,14 @@ def tables(conn):
 
 def rows_query(table, columns):
     return sql.SQL("SELECT {} FROM {}").format(
-        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table))
+        sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(table)
+    )
 
 
 def count_and_hash(conn, table, columns):
     query = sql.SQL(
-        "SELECT count(*), md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), ''))"
-        " FROM ({}) AS r").format(rows_query(table, columns))
+        "SELECT count(*), md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM ({}) AS r"
+    ).format(rows_query(table, columns))
     count, digest = conn.execute(query).fetchone()
     return count, digest
 
@@ -89,22 +91,23 @@ def schema(conn):
     """Everything about the public schema that a migration defines, as comparable strings."""
     queries = {
         "column": "SELECT table_name || '.' || column_name, concat_ws(' ', data_type,"
-                  " character_maximum_length, numeric_precision, numeric_scale,"
-                  " CASE is_nullable WHEN 'NO' THEN 'NOT NULL' END, 'DEFAULT ' || column_default,"
-                  " 'GENERATED ' || generation_expression, 'IDENTITY ' || identity_generation)"
-                  " FROM information_schema.columns WHERE table_schema = 'public'",
-        "index": "SELECT tablename || ' ' || indexname, indexdef FROM pg_indexes"
-                 " WHERE schemaname = 'public'",
+        " character_maximum_length, numeric_precision, numeric_scale,"
+        " CASE is_nullable WHEN 'NO' THEN 'NOT NULL' END, 'DEFAULT ' || column_default,"
+        " 'GENERATED ' || generation_expression, 'IDENTITY ' || identity_generation)"
+        " FROM information_schema.columns WHERE table_schema = 'public'",
+        "index": "SELECT tablename || ' ' || indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
         "constraint": "SELECT conrelid::regclass || ' ' || conname, pg_get_constraintdef(oid)"
-                      " FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
-                      " AND conrelid <> 0",
+        " FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+        " AND conrelid <> 0",
         "trigger": "SELECT tgrelid::regclass || ' ' || tgname, pg_get_triggerdef(t.oid)"
-                   " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                   " WHERE NOT tgisinternal AND c.relnamespace = 'public'::regnamespace",
+        " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " WHERE NOT tgisinternal AND c.relnamespace = 'public'::regnamespace",
     }
-    return {(kind, name): definition
-            for kind, query in queries.items()
-            for name, definition in conn.execute(query)}
+    return {
+        (kind, name): definition
+        for kind, query in queries.items()
+        for name, definition in conn.execute(query)
+    }
 
 
 def compare_schema(url, fresh_url):
@@ -148,14 +151,18 @@ def compare(url, path, fresh_url=None):
             if table in ROWS_ADDED_OK:
                 lost = Counter(old["rows"]) - Counter(row_hashes(conn, table, old["columns"]))
                 if lost:
-                    problems.append(f"{table}: {sum(lost.values())} of its {old['count']} rows"
-                                    " gone or changed (rows may only be added)")
+                    problems.append(
+                        f"{table}: {sum(lost.values())} of its {old['count']} rows"
+                        " gone or changed (rows may only be added)"
+                    )
                 elif count > old["count"]:
                     notes.append(f"{table}: {count - old['count']} row(s) added")
             elif table in REWRITE_OK:
                 if count < old["count"]:
-                    problems.append(f"{table}: {old['count']} rows before, {count} after"
-                                    " (rows may be rewritten, not lost)")
+                    problems.append(
+                        f"{table}: {old['count']} rows before, {count} after"
+                        " (rows may be rewritten, not lost)"
+                    )
                 elif digest != old["hash"]:
                     notes.append(f"{table}: rows rewritten or added (allowed), {old['count']} -> {count}")
             elif count != old["count"]:
@@ -163,14 +170,18 @@ def compare(url, path, fresh_url=None):
             elif digest != old["hash"]:
                 problems.append(f"{table}: same {count} rows counted, but their contents changed")
         new_tables = sorted(set(after) - set(before))
-        applied = conn.execute(
-            "SELECT app || '.' || name FROM django_migrations ORDER BY id").fetchall()
-    applied = [name for (name,) in applied][before["django_migrations"]["count"]:]
+        applied = conn.execute("SELECT app || '.' || name FROM django_migrations ORDER BY id").fetchall()
+    applied = [name for (name,) in applied][before["django_migrations"]["count"] :]
 
     print(f"    {len(before)} tables and {rows_checked} rows from before checked")
-    print(f"    forward migrate applied {len(applied)} migration(s)"
-          + (": " + ", ".join(applied) if applied else
-             " (the base has the same migration names as the current code)"))
+    print(
+        f"    forward migrate applied {len(applied)} migration(s)"
+        + (
+            ": " + ", ".join(applied)
+            if applied
+            else " (the base has the same migration names as the current code)"
+        )
+    )
     print("    new tables: " + (", ".join(new_tables) if new_tables else "none"))
     for note in notes:
         print(f"    note: {note}")

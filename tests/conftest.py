@@ -63,29 +63,43 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     admin = UserFactory.create(username="ada", first_name="Ada", last_name="Admin", role=Role.ADMIN)
-    therapist = UserFactory.create(username="theo", first_name="Theo", last_name="Rivera",
-                                   role=Role.THERAPIST)
-    psychiatrist = UserFactory.create(username="priya", first_name="Priya", last_name="Shah",
-                                      role=Role.PSYCHIATRIST)
-    case_manager = UserFactory.create(username="carmen", first_name="Carmen", last_name="Lopez",
-                                      role=Role.CASE_MANAGER)
-    outsider = UserFactory.create(username="olivia", first_name="Olivia", last_name="Other",
-                                  role=Role.THERAPIST)
-    newcomer = UserFactory.create(username="nick", first_name="Nick", last_name="New",
-                                  role=Role.THERAPIST)
-    patient = make_patient(
-        actor=admin, first_name="Jordan", last_name="Avery",
-        team=[(therapist, Role.THERAPIST), (psychiatrist, Role.PSYCHIATRIST),
-              (case_manager, Role.CASE_MANAGER)],
+    therapist = UserFactory.create(
+        username="theo", first_name="Theo", last_name="Rivera", role=Role.THERAPIST
     )
-    other_patient = make_patient(actor=admin, first_name="Robin", last_name="Hidden",
-                                 team=[(outsider, Role.THERAPIST)])
+    psychiatrist = UserFactory.create(
+        username="priya", first_name="Priya", last_name="Shah", role=Role.PSYCHIATRIST
+    )
+    case_manager = UserFactory.create(
+        username="carmen", first_name="Carmen", last_name="Lopez", role=Role.CASE_MANAGER
+    )
+    outsider = UserFactory.create(
+        username="olivia", first_name="Olivia", last_name="Other", role=Role.THERAPIST
+    )
+    newcomer = UserFactory.create(username="nick", first_name="Nick", last_name="New", role=Role.THERAPIST)
+    patient = make_patient(
+        actor=admin,
+        first_name="Jordan",
+        last_name="Avery",
+        team=[
+            (therapist, Role.THERAPIST),
+            (psychiatrist, Role.PSYCHIATRIST),
+            (case_manager, Role.CASE_MANAGER),
+        ],
+    )
+    other_patient = make_patient(
+        actor=admin, first_name="Robin", last_name="Hidden", team=[(outsider, Role.THERAPIST)]
+    )
 
-
-    goal = goal_create(actor=therapist, patient=patient, description="Fewer depressive days",
-                       measurable_target="PHQ-9 < 5", target_date=datetime.date(2027, 3, 1))
-    return World(admin, therapist, psychiatrist, case_manager, outsider, newcomer, patient,
-                 other_patient, goal)
+    goal = goal_create(
+        actor=therapist,
+        patient=patient,
+        description="Fewer depressive days",
+        measurable_target="PHQ-9 < 5",
+        target_date=datetime.date(2027, 3, 1),
+    )
+    return World(
+        admin, therapist, psychiatrist, case_manager, outsider, newcomer, patient, other_patient, goal
+    )
 
 
 @pytest.fixture
@@ -134,9 +148,13 @@ def live_celery_worker(transactional_db, tmp_path):
     if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
         pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL; CI sets both")
     queue = new_queue()
-    worker = CeleryWorker(broker_url=django_settings.REDIS_URL, queue=queue, logdir=tmp_path,
-                          EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-                          EMAIL_FILE_PATH=str(tmp_path / "mail"))
+    worker = CeleryWorker(
+        broker_url=django_settings.REDIS_URL,
+        queue=queue,
+        logdir=tmp_path,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path / "mail"),
+    )
     with CeleryClientConfig(broker_url=None, queue=queue):
         worker.start()
         try:

@@ -48,9 +48,21 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(self._answers, timeout=15, what=f"redis on port {self.port}")
 
@@ -72,8 +84,9 @@ class RedisServer:
 class CeleryWorker:
     """One Celery worker process (solo pool) on its own queue, reading the test database."""
 
-    def __init__(self, *, broker_url: str, queue: str, logdir: Path, app: str = "careteam",
-                 **env: str) -> None:
+    def __init__(
+        self, *, broker_url: str, queue: str, logdir: Path, app: str = "careteam", **env: str
+    ) -> None:
         self.app = app
         self.broker_url = broker_url
         self.queue = queue
@@ -84,11 +97,19 @@ class CeleryWorker:
 
     def env(self) -> dict[str, str]:
         db = connection.settings_dict
-        database_url = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-                        f"{db['PORT'] or 5432}/{db['NAME']}")
+        database_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env.update(DATABASE_URL=database_url, REDIS_URL=self.broker_url, DEBUG="true",
-                   CARETEAM_NO_DOTENV="1", CELERY_TASK_DEFAULT_QUEUE=self.queue, **self.extra_env)
+        env.update(
+            DATABASE_URL=database_url,
+            REDIS_URL=self.broker_url,
+            DEBUG="true",
+            CARETEAM_NO_DOTENV="1",
+            CELERY_TASK_DEFAULT_QUEUE=self.queue,
+            **self.extra_env,
+        )
         return env
 
     @property
@@ -99,10 +120,26 @@ class CeleryWorker:
         self.starts += 1
         with open(self.log, "w") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", self.app, "worker", "--pool=solo",
-                 "--queues", self.queue, "--hostname", f"{self.queue}-{self.starts}@%h",
-                 "--without-mingle", "--without-gossip", "--loglevel=INFO"],
-                cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    self.app,
+                    "worker",
+                    "--pool=solo",
+                    "--queues",
+                    self.queue,
+                    "--hostname",
+                    f"{self.queue}-{self.starts}@%h",
+                    "--without-mingle",
+                    "--without-gossip",
+                    "--loglevel=INFO",
+                ],
+                cwd=ROOT,
+                env=self.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_for(self._ready, timeout=60, what=f"celery worker (log: {self.log})")
 

@@ -41,12 +41,23 @@ def test_celery_uses_redis_when_redis_url_is_set():
 
 
 def _settings_process(env: dict, code: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PYTEST_VERSION",
-                          "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "PYTEST_VERSION",
+            "PYTEST_CURRENT_TEST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="careteam.settings", CARETEAM_NO_DOTENV="1")
-    return subprocess.run([sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_settings_have_no_insecure_defaults():
@@ -54,18 +65,37 @@ def test_production_settings_have_no_insecure_defaults():
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize(("command", "works"), [
-    (["makemigrations", "--check", "--dry-run"], True),  # schema tools need no secret
-    (["check"], False),
-    (["migrate", "--plan"], False),
-])
+@pytest.mark.parametrize(
+    ("command", "works"),
+    [
+        (["makemigrations", "--check", "--dry-run"], True),  # schema tools need no secret
+        (["check"], False),
+        (["migrate", "--plan"], False),
+    ],
+)
 def test_only_schema_tools_run_without_the_production_variables(command, works):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PYTEST_VERSION",
-                          "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "PYTEST_VERSION",
+            "PYTEST_CURRENT_TEST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     clean.update(DEBUG="false", CARETEAM_NO_DOTENV="1")
-    result = subprocess.run([sys.executable, "manage.py", *command], env=clean, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if works:
         assert result.returncode == 0, result.stderr
     else:
@@ -73,10 +103,15 @@ def test_only_schema_tools_run_without_the_production_variables(command, works):
 
 
 def test_check_deploy_with_production_values_reports_nothing():
-    env = {"DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-like-secret-value-0123456789",
-           "ALLOWED_HOSTS": "careteam.example.org"}
-    code = ("import django, sys; django.setup(); from django.core.management import call_command;"
-            "call_command('check', deploy=True, fail_level='WARNING')")
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-value-0123456789",
+        "ALLOWED_HOSTS": "careteam.example.org",
+    }
+    code = (
+        "import django, sys; django.setup(); from django.core.management import call_command;"
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
     result = _settings_process(env, code)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr

@@ -37,34 +37,66 @@ def patient_kwargs(w):
 
 
 def patient_form(w):
-    return {"first_name": "Jordan", "last_name": "Avery", "date_of_birth": "1988-04-12",
-            "record_number": w.patient.record_number, "status": "active", "phone": "555-0199"}
+    return {
+        "first_name": "Jordan",
+        "last_name": "Avery",
+        "date_of_birth": "1988-04-12",
+        "record_number": w.patient.record_number,
+        "status": "active",
+        "phone": "555-0199",
+    }
 
 
 def new_patient(w):
-    return {"first_name": "New", "last_name": "Person", "date_of_birth": "1990-02-03",
-            "record_number": "MRN-NEW-1", "status": "active"}
+    return {
+        "first_name": "New",
+        "last_name": "Person",
+        "date_of_birth": "1990-02-03",
+        "record_number": "MRN-NEW-1",
+        "status": "active",
+    }
 
 
 def new_staff(w):
-    return {"username": "newbie", "first_name": "New", "last_name": "Bie", "email": "",
-            "role": "therapist", "password": "Plenty-Long-Pass-7"}
+    return {
+        "username": "newbie",
+        "first_name": "New",
+        "last_name": "Bie",
+        "email": "",
+        "role": "therapist",
+        "password": "Plenty-Long-Pass-7",
+    }
 
 
 def staff_edit_form(w):
-    return {"username": w.newcomer.username, "first_name": "Nicholas", "last_name": "New",
-            "email": "", "role": "therapist", "is_active": "on"}
+    return {
+        "username": w.newcomer.username,
+        "first_name": "Nicholas",
+        "last_name": "New",
+        "email": "",
+        "role": "therapist",
+        "is_active": "on",
+    }
 
 
 def care_plan_form(w):
-    return {"problems": "Low mood", "therapy_interventions": "CBT", "version": "1",
-            "medication_interventions": "", "case_management_interventions": "",
-            "next_review_date": "2027-01-15"}
+    return {
+        "problems": "Low mood",
+        "therapy_interventions": "CBT",
+        "version": "1",
+        "medication_interventions": "",
+        "case_management_interventions": "",
+        "next_review_date": "2027-01-15",
+    }
 
 
 def goal_form(w):
-    return {"description": "Sleep better", "measurable_target": "7 h a night",
-            "target_date": "2027-02-01", "status": "active"}
+    return {
+        "description": "Sleep better",
+        "measurable_target": "7 h a night",
+        "target_date": "2027-02-01",
+        "status": "active",
+    }
 
 
 def goal_edit_form(w):
@@ -78,132 +110,343 @@ MATRIX = [
     ("healthz", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=200)),
     ("login", "get", None, None, expect(team=302, admin=302, outsider=302, anonymous=200)),
     ("logout", "post", None, None, expect(team=302, admin=302, outsider=302, anonymous=302)),
-    ("patient_list", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
-    ("patient_create", "get", None, None,
-     expect(team=403, case_manager=200, admin=200, outsider=403, anonymous=PAGE_ANON)),
-    ("patient_create", "post", None, new_patient,
-     expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON)),
-    ("patient_detail", "get", patient_kwargs, None,
-     expect(team=200, admin=200, outsider=404, anonymous=PAGE_ANON)),
-    ("patient_edit", "get", patient_kwargs, None,
-     expect(team=200, admin=200, outsider=404, anonymous=PAGE_ANON)),
-    ("patient_edit", "post", patient_kwargs, patient_form,
-     expect(team=302, admin=302, outsider=404, anonymous=PAGE_ANON)),
-    ("care_team_add", "post", patient_kwargs,
-     lambda w: {"user": w.newcomer.pk, "role": "therapist"},
-     expect(team=403, admin=302, outsider=404, anonymous=PAGE_ANON)),
-    ("care_team_remove", "post",
-     lambda w: {"patient_id": w.patient.pk, "member_id": w.member(w.case_manager).pk}, None,
-     expect(team=403, admin=302, outsider=404, anonymous=PAGE_ANON)),
-    ("care_plan_edit", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("care_plan_edit", "post", patient_kwargs, care_plan_form,
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("care_plan_history", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("goal_create", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("goal_create", "post", patient_kwargs, goal_form,
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("goal_edit", "get", lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk}, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("goal_edit", "post", lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
-     goal_edit_form, expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("staff_list", "get", None, None,
-     expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
-    ("staff_create", "get", None, None,
-     expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
-    ("staff_create", "post", None, new_staff,
-     expect(team=403, admin=302, outsider=403, anonymous=PAGE_ANON)),
-    ("staff_edit", "get", lambda w: {"staff_id": w.newcomer.pk}, None,
-     expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
-    ("staff_edit", "post", lambda w: {"staff_id": w.newcomer.pk}, staff_edit_form,
-     expect(team=403, admin=302, outsider=403, anonymous=PAGE_ANON)),
-    ("audit_log", "get", None, None,
-     expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
+    ("patient_list", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
+    (
+        "patient_create",
+        "get",
+        None,
+        None,
+        expect(team=403, case_manager=200, admin=200, outsider=403, anonymous=PAGE_ANON),
+    ),
+    (
+        "patient_create",
+        "post",
+        None,
+        new_patient,
+        expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON),
+    ),
+    (
+        "patient_detail",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=200, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "patient_edit",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=200, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "patient_edit",
+        "post",
+        patient_kwargs,
+        patient_form,
+        expect(team=302, admin=302, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "care_team_add",
+        "post",
+        patient_kwargs,
+        lambda w: {"user": w.newcomer.pk, "role": "therapist"},
+        expect(team=403, admin=302, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "care_team_remove",
+        "post",
+        lambda w: {"patient_id": w.patient.pk, "member_id": w.member(w.case_manager).pk},
+        None,
+        expect(team=403, admin=302, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "care_plan_edit",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "care_plan_edit",
+        "post",
+        patient_kwargs,
+        care_plan_form,
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "care_plan_history",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "goal_create",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "goal_create",
+        "post",
+        patient_kwargs,
+        goal_form,
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "goal_edit",
+        "get",
+        lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "goal_edit",
+        "post",
+        lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
+        goal_edit_form,
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    ("staff_list", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
+    ("staff_create", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
+    ("staff_create", "post", None, new_staff, expect(team=403, admin=302, outsider=403, anonymous=PAGE_ANON)),
+    (
+        "staff_edit",
+        "get",
+        lambda w: {"staff_id": w.newcomer.pk},
+        None,
+        expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON),
+    ),
+    (
+        "staff_edit",
+        "post",
+        lambda w: {"staff_id": w.newcomer.pk},
+        staff_edit_form,
+        expect(team=403, admin=302, outsider=403, anonymous=PAGE_ANON),
+    ),
+    ("audit_log", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
     # --- API --------------------------------------------------------------------------------
     ("api_schema", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=200)),
     ("api_docs", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=200)),
-    ("api_token", "post", None, "own-credentials",
-     expect(team=200, admin=200, outsider=200, anonymous=400)),
+    ("api_token", "post", None, "own-credentials", expect(team=200, admin=200, outsider=200, anonymous=400)),
     ("api_me", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
-    ("api_staff_list", "get", None, None,
-     expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
-    ("api_staff_list", "post", None, new_staff,
-     expect(team=403, admin=201, outsider=403, anonymous=API_ANON)),
-    ("api_staff_detail", "get", lambda w: {"staff_id": w.newcomer.pk}, None,
-     expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
-    ("api_staff_detail", "patch", lambda w: {"staff_id": w.newcomer.pk},
-     lambda w: {"first_name": "Nicholas"},
-     expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
-    ("api_audit_list", "get", None, None,
-     expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
-    ("api_patient_list", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
-    ("api_patient_list", "post", None, new_patient,
-     expect(team=403, case_manager=201, admin=201, outsider=403, anonymous=API_ANON)),
-    ("api_patient_detail", "get", patient_kwargs, None,
-     expect(team=200, admin=200, outsider=404, anonymous=API_ANON)),
-    ("api_patient_detail", "patch", patient_kwargs, lambda w: {"phone": "555-0100"},
-     expect(team=200, admin=200, outsider=404, anonymous=API_ANON)),
-    ("api_care_team", "get", patient_kwargs, None,
-     expect(team=200, admin=200, outsider=404, anonymous=API_ANON)),
-    ("api_care_team", "post", patient_kwargs,
-     lambda w: {"user": w.newcomer.pk, "role": "therapist"},
-     expect(team=403, admin=201, outsider=404, anonymous=API_ANON)),
-    ("api_care_team_member", "delete",
-     lambda w: {"patient_id": w.patient.pk, "member_id": w.member(w.case_manager).pk}, None,
-     expect(team=403, admin=204, outsider=404, anonymous=API_ANON)),
-    ("api_care_plan", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_care_plan", "patch", patient_kwargs, lambda w: {"problems": "Low mood", "version": 1},
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_goal_list", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_goal_list", "post", patient_kwargs, goal_form,
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_goal_detail", "get", lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk}, None,
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_goal_detail", "patch", lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
-     lambda w: {"status": "met", "version": w.goal.version},
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("notifications_inbox", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
-    ("notifications_unread_count", "get", None, None,  # anonymous: htmx is sent to sign-in
-     expect(team=200, admin=200, outsider=200, anonymous=204)),
-    ("notification_read", "post", priya_notification_kwargs, None,
-     expect(team=404, psychiatrist=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("notification_preferences", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
-    ("notification_preferences", "post", None, lambda w: {"email_notifications": "all"},
-     expect(team=302, admin=302, outsider=302, anonymous=PAGE_ANON)),
-    ("flag_create", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("flag_create", "post", patient_kwargs,
-     lambda w: {"category": "missed_sessions", "severity": "routine", "message": "Two no-shows"},
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("flag_detail", "get", flag_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("flag_acknowledge", "post", flag_kwargs, None,
-     expect(team=302, therapist=403, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("flag_resolve", "post", flag_kwargs, lambda w: {"note": "Dose reduced"},
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("api_patient_flags", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_patient_flags", "post", patient_kwargs,
-     lambda w: {"category": "social", "severity": "urgent", "message": "Eviction notice"},
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_flag_detail", "get", flag_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_flag_acknowledge", "post", flag_kwargs, None,
-     expect(team=200, therapist=403, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_flag_resolve", "post", flag_kwargs, lambda w: {"note": "Dose reduced"},
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_notifications", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
-    ("api_notification_read", "post", priya_notification_kwargs, None,
-     expect(team=404, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON)),
+    ("api_staff_list", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
+    (
+        "api_staff_list",
+        "post",
+        None,
+        new_staff,
+        expect(team=403, admin=201, outsider=403, anonymous=API_ANON),
+    ),
+    (
+        "api_staff_detail",
+        "get",
+        lambda w: {"staff_id": w.newcomer.pk},
+        None,
+        expect(team=403, admin=200, outsider=403, anonymous=API_ANON),
+    ),
+    (
+        "api_staff_detail",
+        "patch",
+        lambda w: {"staff_id": w.newcomer.pk},
+        lambda w: {"first_name": "Nicholas"},
+        expect(team=403, admin=200, outsider=403, anonymous=API_ANON),
+    ),
+    ("api_audit_list", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
+    ("api_patient_list", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    (
+        "api_patient_list",
+        "post",
+        None,
+        new_patient,
+        expect(team=403, case_manager=201, admin=201, outsider=403, anonymous=API_ANON),
+    ),
+    (
+        "api_patient_detail",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=200, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_patient_detail",
+        "patch",
+        patient_kwargs,
+        lambda w: {"phone": "555-0100"},
+        expect(team=200, admin=200, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_care_team",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=200, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_care_team",
+        "post",
+        patient_kwargs,
+        lambda w: {"user": w.newcomer.pk, "role": "therapist"},
+        expect(team=403, admin=201, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_care_team_member",
+        "delete",
+        lambda w: {"patient_id": w.patient.pk, "member_id": w.member(w.case_manager).pk},
+        None,
+        expect(team=403, admin=204, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_care_plan",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_care_plan",
+        "patch",
+        patient_kwargs,
+        lambda w: {"problems": "Low mood", "version": 1},
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_goal_list",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_goal_list",
+        "post",
+        patient_kwargs,
+        goal_form,
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_goal_detail",
+        "get",
+        lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_goal_detail",
+        "patch",
+        lambda w: {"patient_id": w.patient.pk, "goal_id": w.goal.pk},
+        lambda w: {"status": "met", "version": w.goal.version},
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "notifications_inbox",
+        "get",
+        None,
+        None,
+        expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON),
+    ),
+    (
+        "notifications_unread_count",
+        "get",
+        None,
+        None,  # anonymous: htmx is sent to sign-in
+        expect(team=200, admin=200, outsider=200, anonymous=204),
+    ),
+    (
+        "notification_read",
+        "post",
+        priya_notification_kwargs,
+        None,
+        expect(team=404, psychiatrist=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "notification_preferences",
+        "get",
+        None,
+        None,
+        expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON),
+    ),
+    (
+        "notification_preferences",
+        "post",
+        None,
+        lambda w: {"email_notifications": "all"},
+        expect(team=302, admin=302, outsider=302, anonymous=PAGE_ANON),
+    ),
+    (
+        "flag_create",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "flag_create",
+        "post",
+        patient_kwargs,
+        lambda w: {"category": "missed_sessions", "severity": "routine", "message": "Two no-shows"},
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    ("flag_detail", "get", flag_kwargs, None, expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    (
+        "flag_acknowledge",
+        "post",
+        flag_kwargs,
+        None,
+        expect(team=302, therapist=403, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "flag_resolve",
+        "post",
+        flag_kwargs,
+        lambda w: {"note": "Dose reduced"},
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "api_patient_flags",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_patient_flags",
+        "post",
+        patient_kwargs,
+        lambda w: {"category": "social", "severity": "urgent", "message": "Eviction notice"},
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_flag_detail",
+        "get",
+        flag_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_flag_acknowledge",
+        "post",
+        flag_kwargs,
+        None,
+        expect(team=200, therapist=403, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_flag_resolve",
+        "post",
+        flag_kwargs,
+        lambda w: {"note": "Dose reduced"},
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    ("api_notifications", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    (
+        "api_notification_read",
+        "post",
+        priya_notification_kwargs,
+        None,
+        expect(team=404, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     *THERAPY_MATRIX,
     *MEDICATION_MATRIX,
     *CASEMANAGEMENT_MATRIX,
@@ -232,23 +475,26 @@ def test_every_route_is_in_the_matrix():
 
 
 CASES = [
-    pytest.param(name, method, kwargs, data, principal, status[principal],
-                 id=f"{method.upper()} {name} as {principal}")
+    pytest.param(
+        name, method, kwargs, data, principal, status[principal], id=f"{method.upper()} {name} as {principal}"
+    )
     for name, method, kwargs, data, status in MATRIX
     for principal in PRINCIPALS
 ]
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs", "data", "principal", "expected"), CASES)
-def test_permission_matrix(world, page_client, api_client, name, method, kwargs, data, principal,
-                           expected):
+def test_permission_matrix(world, page_client, api_client, name, method, kwargs, data, principal, expected):
     user = None if principal == "anonymous" else getattr(world, principal)
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
     is_api = url.startswith("/api/v1/")
     client = (api_client if is_api and name != "api_token" else page_client)(user)
     if data == "own-credentials":
-        payload = ({"username": user.username, "password": PASSWORD} if user
-                   else {"username": "nobody", "password": "wrong"})
+        payload = (
+            {"username": user.username, "password": PASSWORD}
+            if user
+            else {"username": "nobody", "password": "wrong"}
+        )
         response = client.post(url, payload, content_type="application/json")
     elif data is None:
         response = getattr(client, method)(url)

@@ -22,8 +22,10 @@ def _queries(client, url) -> int:
 def _grow(world, n):
     """n patients on Theo's and Priya's teams, with some audit and staff rows besides."""
     for _ in range(n):
-        patient = make_patient(actor=world.admin, team=[(world.therapist, Role.THERAPIST),
-                                                        (world.psychiatrist, Role.PSYCHIATRIST)])
+        patient = make_patient(
+            actor=world.admin,
+            team=[(world.therapist, Role.THERAPIST), (world.psychiatrist, Role.PSYCHIATRIST)],
+        )
         patient_update(actor=world.therapist, patient=patient, phone="555-0101")
         UserFactory(role=Role.CASE_MANAGER)
 

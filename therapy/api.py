@@ -64,8 +64,13 @@ class TherapyCourseDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, course_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapycourse",
-                     object_id=course.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="therapycourse",
+            object_id=course.pk,
+            patient_id=patient.pk,
+        )
         return _versioned(TherapyCourseSerializer(course).data, course.version)
 
     def patch(self, request: AuthenticatedRequest, patient_id: int, course_id: int) -> Response:
@@ -75,8 +80,7 @@ class TherapyCourseDetailView(APIView):
         serializer = TherapyCourseSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k != "version"}
-        services.therapy_course_update(actor=request.user, course=course, version=version,
-                                       **fields)
+        services.therapy_course_update(actor=request.user, course=course, version=version, **fields)
         course = selectors.courses(patient=patient).get(pk=course.pk)
         return _versioned(TherapyCourseSerializer(course).data, course.version)
 
@@ -98,8 +102,9 @@ class TherapySessionListView(PatientRecordListView):
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = TherapySessionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        session = services.therapy_session_create(actor=request.user, patient=patient,
-                                                  **serializer.validated_data)
+        session = services.therapy_session_create(
+            actor=request.user, patient=patient, **serializer.validated_data
+        )
         session = selectors.sessions(patient=patient).get(pk=session.pk)
         return Response(TherapySessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
@@ -113,8 +118,13 @@ class TherapySessionDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, session_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapysession",
-                     object_id=session.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="therapysession",
+            object_id=session.pk,
+            patient_id=patient.pk,
+        )
         return _versioned(TherapySessionSerializer(session).data, session.version)
 
     @extend_schema(request=TherapySessionUpdateSerializer, responses=TherapySessionSerializer)
@@ -125,8 +135,7 @@ class TherapySessionDetailView(APIView):
         serializer = TherapySessionUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k != "version"}
-        services.therapy_session_update(actor=request.user, session=session, version=version,
-                                        **fields)
+        services.therapy_session_update(actor=request.user, session=session, version=version, **fields)
         session = selectors.sessions(patient=patient).get(pk=session.pk)
         return _versioned(TherapySessionSerializer(session).data, session.version)
 
@@ -148,8 +157,9 @@ class ProgressNoteListView(PatientRecordListView):
         serializer = ProgressNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        note = services.progress_note_create(actor=request.user, patient=patient,
-                                             text=data["text"], session_id=data.get("session_id"))
+        note = services.progress_note_create(
+            actor=request.user, patient=patient, text=data["text"], session_id=data.get("session_id")
+        )
         return Response(ProgressNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,8 +169,13 @@ class ProgressNoteDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, note_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         note = get_object_or_404(selectors.progress_notes(patient=patient), pk=note_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="progressnote",
-                     object_id=note.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="progressnote",
+            object_id=note.pk,
+            patient_id=patient.pk,
+        )
         return Response(ProgressNoteSerializer(note).data)
 
 
@@ -182,16 +197,22 @@ class PsychotherapyNoteListView(PatientRecordListView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
         # The listing itself, also when it is empty (the notes read are audited one by one).
-        audit.record(actor=self.request.user, action=audit.Action.LIST, object_type=self.object_type,
-                     object_id="*", patient_id=int(self.kwargs["patient_id"]))
+        audit.record(
+            actor=self.request.user,
+            action=audit.Action.LIST,
+            object_type=self.object_type,
+            object_id="*",
+            patient_id=int(self.kwargs["patient_id"]),
+        )
         return response
 
     def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
         serializer = PsychotherapyNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = services.psychotherapy_note_create(actor=request.user, patient=patient,
-                                                  text=serializer.validated_data["text"])
+        note = services.psychotherapy_note_create(
+            actor=request.user, patient=patient, text=serializer.validated_data["text"]
+        )
         return Response(PsychotherapyNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -200,8 +221,7 @@ class PsychotherapyNoteDetailView(APIView):
 
     def get(self, request: AuthenticatedRequest, patient_id: int, note_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
-        note = selectors.psychotherapy_note_open(actor=request.user, patient=patient,
-                                                 note_id=note_id)
+        note = selectors.psychotherapy_note_open(actor=request.user, patient=patient, note_id=note_id)
         return Response(PsychotherapyNoteSerializer(note).data)
 
 
@@ -219,12 +239,16 @@ class AssessmentListView(PatientRecordListView):
     def rows(self, patient: Patient) -> QuerySet:
         instrument = self.request.query_params.get("instrument", "")
         if instrument and instrument not in Instrument.values:
-            raise ValidationError({"instrument": [
-                f"Filter by one of: {', '.join(Instrument.values)}."]})
+            raise ValidationError({"instrument": [f"Filter by one of: {', '.join(Instrument.values)}."]})
         return selectors.assessments(patient=patient, instrument=instrument)
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "instrument", str, enum=Instrument.values, description="Only this questionnaire.")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "instrument", str, enum=Instrument.values, description="Only this questionnaire."
+            )
+        ]
+    )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -232,8 +256,9 @@ class AssessmentListView(PatientRecordListView):
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         serializer = AssessmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assessment = services.assessment_record(actor=request.user, patient=patient,
-                                                **serializer.validated_data)
+        assessment = services.assessment_record(
+            actor=request.user, patient=patient, **serializer.validated_data
+        )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -243,6 +268,11 @@ class AssessmentDetailView(APIView):
     def get(self, request: AuthenticatedRequest, patient_id: int, assessment_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         assessment = get_object_or_404(selectors.assessments(patient=patient), pk=assessment_id)
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="assessment",
-                     object_id=assessment.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="assessment",
+            object_id=assessment.pk,
+            patient_id=patient.pk,
+        )
         return Response(AssessmentSerializer(assessment).data)

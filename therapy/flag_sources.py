@@ -7,10 +7,14 @@ from .models import Assessment, TherapySession
 
 def record_url(source_type: str, source_id: int, patient_id: int) -> str | None:
     """The page of the record if it is this patient's, else None (unknown type: None too)."""
-    if source_type == "therapysession" and TherapySession.objects.filter(
-            pk=source_id, patient_id=patient_id).exists():
+    if (
+        source_type == "therapysession"
+        and TherapySession.objects.filter(pk=source_id, patient_id=patient_id).exists()
+    ):
         return reverse("therapy_overview", args=[patient_id])
-    if source_type == "assessment" and Assessment.objects.filter(
-            pk=source_id, patient_id=patient_id).exists():
+    if (
+        source_type == "assessment"
+        and Assessment.objects.filter(pk=source_id, patient_id=patient_id).exists()
+    ):
         return reverse("therapy_assessment_detail", args=[patient_id, source_id])
     return None

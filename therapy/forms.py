@@ -31,8 +31,9 @@ def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
 
 class CourseForm(forms.Form):
     modality = forms.ChoiceField(choices=Modality.choices)
-    planned_sessions = forms.IntegerField(label="Planned number of sessions",
-                                          widget=_number(1, MAX_PLANNED_SESSIONS))
+    planned_sessions = forms.IntegerField(
+        label="Planned number of sessions", widget=_number(1, MAX_PLANNED_SESSIONS)
+    )
     start_date = forms.DateField(widget=DATE)
 
 
@@ -43,23 +44,28 @@ class CourseEditForm(CourseForm):
 
 def course_label(course: TherapyCourse) -> str:
     """E.g. "CBT from 2026-01-05 (7 of 12 attended)"; ``course`` comes from selectors.courses."""
-    state = "" if course.status == TherapyCourse.Status.ACTIVE else (
-        f", {course.get_status_display().lower()}")
+    state = (
+        "" if course.status == TherapyCourse.Status.ACTIVE else (f", {course.get_status_display().lower()}")
+    )
     attended = course.attended_count  # type: ignore[attr-defined]  # annotated by selectors.courses
-    return (f"{course.get_modality_display()} from {course.start_date:%Y-%m-%d} "
-            f"({attended} of {course.planned_sessions} attended{state})")
+    return (
+        f"{course.get_modality_display()} from {course.start_date:%Y-%m-%d} "
+        f"({attended} of {course.planned_sessions} attended{state})"
+    )
 
 
 class SessionEditForm(forms.Form):
     starts_at = forms.DateTimeField(label="Date and time", widget=DATETIME)
     modality = forms.ChoiceField(choices=Modality.choices)
     mode = forms.ChoiceField(choices=TherapySession.Mode.choices)
-    duration_minutes = forms.IntegerField(label="Duration (minutes)",
-                                          widget=_number(1, MAX_SESSION_MINUTES))
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", widget=_number(1, MAX_SESSION_MINUTES))
     attendance = forms.ChoiceField(choices=TherapySession.Attendance.choices)
     alliance_rating = forms.IntegerField(
-        label="Therapeutic alliance (0–10)", required=False, widget=_number(0, MAX_ALLIANCE_RATING),
-        help_text="Only for an attended session; leave empty if not rated.")
+        label="Therapeutic alliance (0–10)",
+        required=False,
+        widget=_number(0, MAX_ALLIANCE_RATING),
+        help_text="Only for an attended session; leave empty if not rated.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -67,24 +73,34 @@ class SessionForm(SessionEditForm):
     """A new session. The course is optional; without a modality the course's is used."""
 
     course = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    field_order = ["course", "starts_at", "modality", "mode", "duration_minutes", "attendance",
-                   "alliance_rating"]
+    field_order = [
+        "course",
+        "starts_at",
+        "modality",
+        "mode",
+        "duration_minutes",
+        "attendance",
+        "alliance_rating",
+    ]
 
     def __init__(self, *args, courses=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["version"]
         _choice_field(self, "course").choices = [("", "No course")] + [
-            (course.pk, course_label(course)) for course in courses]
+            (course.pk, course_label(course)) for course in courses
+        ]
         self.fields["modality"].required = False
         _choice_field(self, "modality").choices = [("", "Same as the course"), *Modality.choices]
 
 
 class ProgressNoteForm(forms.Form):
-    session = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
-                                     label="About the session")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), strip=False,
-                           label="Progress note",
-                           help_text="Visible to the whole care team.")
+    session = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="About the session")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        strip=False,
+        label="Progress note",
+        help_text="Visible to the whole care team.",
+    )
 
     def __init__(self, *args, sessions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -95,24 +111,28 @@ class ProgressNoteForm(forms.Form):
 
 
 class PsychotherapyNoteForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), strip=False,
-                           label="Psychotherapy note",
-                           help_text="Private: only you can ever read this note.")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        strip=False,
+        label="Psychotherapy note",
+        help_text="Private: only you can ever read this note.",
+    )
 
 
 class AssessmentForm(forms.Form):
     """One radio group per questionnaire item (``item_1`` ... ``item_N``), answers 0–3."""
 
-    administered_on = forms.DateField(label="Completed on", required=False, widget=DATE,
-                                      help_text="Leave empty for today.")
+    administered_on = forms.DateField(
+        label="Completed on", required=False, widget=DATE, help_text="Leave empty for today."
+    )
 
     def __init__(self, *args, instrument: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = scoring.INSTRUMENTS[instrument]
         for number, question in enumerate(self.instrument.items, start=1):
             self.fields[f"item_{number}"] = forms.TypedChoiceField(
-                label=question, choices=scoring.ANSWER_CHOICES, coerce=int,
-                widget=forms.RadioSelect)
+                label=question, choices=scoring.ANSWER_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
         self.order_fields([f"item_{n}" for n in range(1, len(self.instrument.items) + 1)])
 
     def item_fields(self) -> list[tuple[int, forms.BoundField]]:

@@ -31,10 +31,8 @@ class TherapyCourse(models.Model):
         COMPLETED = "completed", "Completed"
         ENDED_EARLY = "ended_early", "Ended early"
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="therapy_courses")
-    therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="therapy_courses")
+    therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     modality = models.CharField(max_length=20, choices=Modality.choices)
     planned_sessions = models.PositiveSmallIntegerField()
     start_date = models.DateField()
@@ -47,17 +45,19 @@ class TherapyCourse(models.Model):
         ordering = ["-start_date", "-id"]
         permissions = [("record_therapy", "Can record therapy sessions and notes")]
         constraints = [
-            models.CheckConstraint(condition=Q(modality__in=Modality.values),
-                                   name="therapycourse_modality_valid"),
-            models.CheckConstraint(condition=Q(status__in=["active", "completed", "ended_early"]),
-                                   name="therapycourse_status_valid"),
+            models.CheckConstraint(
+                condition=Q(modality__in=Modality.values), name="therapycourse_modality_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "completed", "ended_early"]),
+                name="therapycourse_status_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(planned_sessions__gte=1, planned_sessions__lte=MAX_PLANNED_SESSIONS),
                 name="therapycourse_planned_sessions_range",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "-start_date", "-id"],
-                                name="therapycourse_patient_start")]
+        indexes = [models.Index(fields=["patient", "-start_date", "-id"], name="therapycourse_patient_start")]
 
     def __str__(self) -> str:
         return f"Therapy course {self.pk} of patient {self.patient_id}"
@@ -76,18 +76,16 @@ class TherapySession(models.Model):
         CANCELLED_BY_PATIENT = "cancelled_by_patient", "Cancelled by patient"
         CANCELLED_BY_CLINIC = "cancelled_by_clinic", "Cancelled by clinic"
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="therapy_sessions")
-    course = models.ForeignKey(TherapyCourse, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="sessions")
-    therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="therapy_sessions")
+    course = models.ForeignKey(
+        TherapyCourse, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    therapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     modality = models.CharField(max_length=20, choices=Modality.choices)
     mode = models.CharField(max_length=20, choices=Mode.choices)
     duration_minutes = models.PositiveSmallIntegerField()
-    attendance = models.CharField(max_length=30, choices=Attendance.choices,
-                                  default=Attendance.SCHEDULED)
+    attendance = models.CharField(max_length=30, choices=Attendance.choices, default=Attendance.SCHEDULED)
     alliance_rating = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Therapeutic alliance, 0–10; attended sessions only."
     )
@@ -98,13 +96,22 @@ class TherapySession(models.Model):
     class Meta:
         ordering = ["-starts_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(modality__in=Modality.values),
-                                   name="therapysession_modality_valid"),
-            models.CheckConstraint(condition=Q(mode__in=["in_person", "video", "phone"]),
-                                   name="therapysession_mode_valid"),
             models.CheckConstraint(
-                condition=Q(attendance__in=["scheduled", "attended", "no_show",
-                                            "cancelled_by_patient", "cancelled_by_clinic"]),
+                condition=Q(modality__in=Modality.values), name="therapysession_modality_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=["in_person", "video", "phone"]), name="therapysession_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    attendance__in=[
+                        "scheduled",
+                        "attended",
+                        "no_show",
+                        "cancelled_by_patient",
+                        "cancelled_by_clinic",
+                    ]
+                ),
                 name="therapysession_attendance_valid",
             ),
             models.CheckConstraint(
@@ -113,8 +120,7 @@ class TherapySession(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(alliance_rating__isnull=True)
-                | Q(alliance_rating__gte=0, alliance_rating__lte=MAX_ALLIANCE_RATING,
-                    attendance="attended"),
+                | Q(alliance_rating__gte=0, alliance_rating__lte=MAX_ALLIANCE_RATING, attendance="attended"),
                 name="therapysession_alliance_attended_0_10",
             ),
         ]
@@ -128,7 +134,7 @@ class TherapySession(models.Model):
 
     @property
     def session_number(self) -> int | None:
-        """"Session N" of its course for an attended session, from the selector's annotation."""
+        """ "Session N" of its course for an attended session, from the selector's annotation."""
         ordinal = getattr(self, "attended_ordinal", None)
         if not ordinal or self.course_id is None or self.attendance != self.Attendance.ATTENDED:
             return None
@@ -138,10 +144,10 @@ class TherapySession(models.Model):
 class ProgressNote(models.Model):
     """A note for the whole care team. Notes are not edited: a correction is a new note."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="progress_notes")
-    session = models.ForeignKey(TherapySession, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="progress_notes")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="progress_notes")
+    session = models.ForeignKey(
+        TherapySession, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_notes"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -149,8 +155,7 @@ class ProgressNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="progressnote_text_set")]
-        indexes = [models.Index(fields=["patient", "-created_at", "-id"],
-                                name="progressnote_patient_at")]
+        indexes = [models.Index(fields=["patient", "-created_at", "-id"], name="progressnote_patient_at")]
 
     def __str__(self) -> str:
         return f"Progress note {self.pk} of patient {self.patient_id}"
@@ -171,10 +176,12 @@ class PsychotherapyNote(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=~Q(text=""),
-                                              name="psychotherapynote_text_set")]
-        indexes = [models.Index(fields=["author", "patient", "-created_at", "-id"],
-                                name="psychnote_author_patient_at")]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="psychotherapynote_text_set")]
+        indexes = [
+            models.Index(
+                fields=["author", "patient", "-created_at", "-id"], name="psychnote_author_patient_at"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Psychotherapy note {self.pk}"
@@ -196,38 +203,41 @@ class Severity(models.TextChoices):
 
 def _bands_hold() -> Q:
     """Total and severity agree with the instrument's bands (therapy/scoring.py)."""
-    return reduce(operator.or_, (
-        Q(instrument=code, total__gte=band.low, total__lte=band.high, severity=band.severity)
-        for code, spec in scoring.INSTRUMENTS.items() for band in spec.bands
-    ))
+    return reduce(
+        operator.or_,
+        (
+            Q(instrument=code, total__gte=band.low, total__lte=band.high, severity=band.severity)
+            for code, spec in scoring.INSTRUMENTS.items()
+            for band in spec.bands
+        ),
+    )
 
 
 class Assessment(models.Model):
     """One completed PHQ-9 or GAD-7: the item answers and their score."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT,
-                                related_name="assessments")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="assessments")
     instrument = models.CharField(max_length=10, choices=Instrument.choices)
     answers = models.JSONField(help_text="Item answers in questionnaire order, each 0–3.")
     total = models.PositiveSmallIntegerField()
     severity = models.CharField(max_length=20, choices=Severity.choices)
     administered_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-administered_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(instrument__in=Instrument.values),
-                                   name="assessment_instrument_valid"),
+            models.CheckConstraint(
+                condition=Q(instrument__in=Instrument.values), name="assessment_instrument_valid"
+            ),
             models.CheckConstraint(condition=_bands_hold(), name="assessment_total_severity_band"),
         ]
         indexes = [
-            models.Index(fields=["patient", "-administered_on", "-id"],
-                         name="assessment_patient_date"),
-            models.Index(fields=["patient", "instrument", "administered_on", "id"],
-                         name="assessment_patient_instr"),
+            models.Index(fields=["patient", "-administered_on", "-id"], name="assessment_patient_date"),
+            models.Index(
+                fields=["patient", "instrument", "administered_on", "id"], name="assessment_patient_instr"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,9 +251,10 @@ class Assessment(models.Model):
     def items(self) -> list[tuple[int, str, int, str]]:
         """(number, question, answer, answer label) for each item, for the detail page."""
         labels = dict(scoring.ANSWER_CHOICES)
-        return [(n, question, answer, labels.get(answer, str(answer)))
-                for n, (question, answer) in enumerate(zip(self.spec.items, self.answers,
-                                                           strict=False), start=1)]
+        return [
+            (n, question, answer, labels.get(answer, str(answer)))
+            for n, (question, answer) in enumerate(zip(self.spec.items, self.answers, strict=False), start=1)
+        ]
 
     @property
     def self_harm_item_positive(self) -> bool:

@@ -41,8 +41,10 @@ def _attended_ordinal() -> Coalesce:
     as the list, and unaffected by filtering or paging the outer query."""
     earlier = (
         TherapySession.objects.filter(course=OuterRef("course"), attendance=ATTENDED)
-        .filter(Q(starts_at__lt=OuterRef("starts_at"))
-                | Q(starts_at=OuterRef("starts_at"), id__lte=OuterRef("id")))
+        .filter(
+            Q(starts_at__lt=OuterRef("starts_at"))
+            | Q(starts_at=OuterRef("starts_at"), id__lte=OuterRef("id"))
+        )
         .order_by()
         .values("course")
         .annotate(n=Count("id"))
@@ -86,9 +88,14 @@ def psychotherapy_note_open(*, actor: User, patient: Patient, note_id: int) -> P
     by the caller) gets the same 404 as for a note that does not exist. Audited here whatever the
     outcome, so no page or endpoint can open a note without leaving a trace."""
     note = psychotherapy_notes(actor=actor, patient=patient).filter(pk=note_id).first()
-    audit.record(actor=actor, action=audit.Action.VIEW, object_type="psychotherapynote",
-                 object_id=note_id, patient_id=patient.pk,
-                 changes={} if note is not None else {"refused": "not found for this user"})
+    audit.record(
+        actor=actor,
+        action=audit.Action.VIEW,
+        object_type="psychotherapynote",
+        object_id=note_id,
+        patient_id=patient.pk,
+        changes={} if note is not None else {"refused": "not found for this user"},
+    )
     if note is None:
         raise Http404("No psychotherapy note matches the given query.")
     return note
@@ -133,8 +140,11 @@ def measure_trends(*, patient: Patient) -> list[MeasureTrend]:
     ranked = (
         Assessment.objects.filter(patient=patient)
         .values("instrument")
-        .annotate(first_id=Subquery(_edge(patient, ascending=True)),
-                  latest_id=Subquery(_edge(patient, ascending=False)), count=Count("id"))
+        .annotate(
+            first_id=Subquery(_edge(patient, ascending=True)),
+            latest_id=Subquery(_edge(patient, ascending=False)),
+            count=Count("id"),
+        )
         .order_by()
     )
     summary = {row["instrument"]: row for row in ranked}
@@ -143,12 +153,15 @@ def measure_trends(*, patient: Patient) -> list[MeasureTrend]:
     trends = []
     for code, label in Instrument.choices:
         row = summary.get(code)
-        trends.append(MeasureTrend(
-            instrument=code, label=label,
-            first=by_id.get(row["first_id"]) if row else None,
-            latest=by_id.get(row["latest_id"]) if row else None,
-            count=row["count"] if row else 0,
-        ))
+        trends.append(
+            MeasureTrend(
+                instrument=code,
+                label=label,
+                first=by_id.get(row["first_id"]) if row else None,
+                latest=by_id.get(row["latest_id"]) if row else None,
+                count=row["count"] if row else 0,
+            )
+        )
     return trends
 
 
@@ -160,5 +173,8 @@ class _IdRow(TypedDict):
 
 def _edge(patient: Patient, *, ascending: bool) -> QuerySet[Assessment, _IdRow]:
     order = ("administered_on", "id") if ascending else ("-administered_on", "-id")
-    return (Assessment.objects.filter(patient=patient, instrument=OuterRef("instrument"))
-            .order_by(*order).values("id")[:1])
+    return (
+        Assessment.objects.filter(patient=patient, instrument=OuterRef("instrument"))
+        .order_by(*order)
+        .values("id")[:1]
+    )

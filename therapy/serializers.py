@@ -20,45 +20,80 @@ from .models import (
 class TherapyCourseSerializer(serializers.ModelSerializer):
     modality = serializers.ChoiceField(choices=Modality.choices)
     status = serializers.ChoiceField(choices=TherapyCourse.Status.choices, required=False)
-    planned_sessions = serializers.IntegerField(
-        help_text="How many sessions the course plans (1–100).")
-    attended_sessions = serializers.IntegerField(source="attended_count", read_only=True,
-                                                 default=0)
+    planned_sessions = serializers.IntegerField(help_text="How many sessions the course plans (1–100).")
+    attended_sessions = serializers.IntegerField(source="attended_count", read_only=True, default=0)
     version = serializers.IntegerField(
-        required=False, help_text="On PATCH: the version you are editing (or send If-Match). "
-                                  "An edit based on an older version is refused with 409/412.")
+        required=False,
+        help_text="On PATCH: the version you are editing (or send If-Match). "
+        "An edit based on an older version is refused with 409/412.",
+    )
 
     class Meta:
         model = TherapyCourse
-        fields = ["id", "patient", "therapist", "modality", "planned_sessions", "start_date",
-                  "status", "attended_sessions", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "patient",
+            "therapist",
+            "modality",
+            "planned_sessions",
+            "start_date",
+            "status",
+            "attended_sessions",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "patient", "therapist", "created_at", "updated_at"]
 
 
 class TherapySessionSerializer(serializers.ModelSerializer):
     course = serializers.IntegerField(
-        source="course_id", required=False, allow_null=True,
-        help_text="Id of one of this patient's therapy courses (optional, normally set).")
-    modality = serializers.ChoiceField(choices=Modality.choices, required=False,
-                                       help_text="Defaults to the course's modality.")
+        source="course_id",
+        required=False,
+        allow_null=True,
+        help_text="Id of one of this patient's therapy courses (optional, normally set).",
+    )
+    modality = serializers.ChoiceField(
+        choices=Modality.choices, required=False, help_text="Defaults to the course's modality."
+    )
     mode = serializers.ChoiceField(choices=TherapySession.Mode.choices)
     attendance = serializers.ChoiceField(choices=TherapySession.Attendance.choices, required=False)
     duration_minutes = serializers.IntegerField(help_text="1–480.")
     alliance_rating = serializers.IntegerField(
-        required=False, allow_null=True,
-        help_text="Therapeutic alliance 0–10; only for attended sessions.")
+        required=False, allow_null=True, help_text="Therapeutic alliance 0–10; only for attended sessions."
+    )
     session_number = serializers.IntegerField(
-        read_only=True, allow_null=True,
-        help_text='For an attended session of a course: N in "session N of M".')
+        read_only=True,
+        allow_null=True,
+        help_text='For an attended session of a course: N in "session N of M".',
+    )
     planned_sessions = serializers.IntegerField(
-        source="course.planned_sessions", read_only=True, allow_null=True, default=None,
-        help_text='M in "session N of M": the course\'s planned number of sessions.')
+        source="course.planned_sessions",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text='M in "session N of M": the course\'s planned number of sessions.',
+    )
 
     class Meta:
         model = TherapySession
-        fields = ["id", "patient", "course", "therapist", "starts_at", "modality", "mode",
-                  "duration_minutes", "attendance", "alliance_rating", "session_number",
-                  "planned_sessions", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "patient",
+            "course",
+            "therapist",
+            "starts_at",
+            "modality",
+            "mode",
+            "duration_minutes",
+            "attendance",
+            "alliance_rating",
+            "session_number",
+            "planned_sessions",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "patient", "therapist", "version", "created_at", "updated_at"]
 
 
@@ -72,13 +107,18 @@ class TherapySessionUpdateSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=TherapySession.Mode.choices, required=False)
     duration_minutes = serializers.IntegerField(required=False, help_text="1–480.")
     attendance = serializers.ChoiceField(choices=TherapySession.Attendance.choices, required=False)
-    alliance_rating = serializers.IntegerField(required=False, allow_null=True,
-                                               help_text="0–10; only for attended sessions.")
+    alliance_rating = serializers.IntegerField(
+        required=False, allow_null=True, help_text="0–10; only for attended sessions."
+    )
 
 
 class ProgressNoteSerializer(serializers.ModelSerializer):
-    session = serializers.IntegerField(source="session_id", required=False, allow_null=True,
-                                       help_text="Id of one of this patient's sessions (optional).")
+    session = serializers.IntegerField(
+        source="session_id",
+        required=False,
+        allow_null=True,
+        help_text="Id of one of this patient's sessions (optional).",
+    )
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
     author_name = serializers.CharField(source="author.get_full_name", read_only=True)
 
@@ -111,16 +151,26 @@ class AnswersField(serializers.ListField):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     instrument = serializers.ChoiceField(choices=Instrument.choices)
-    answers = AnswersField(help_text="One answer per item in questionnaire order, each 0–3 "
-                                     "(9 for PHQ-9, 7 for GAD-7).")
-    administered_on = serializers.DateField(required=False,
-                                            help_text="Defaults to today; not in the future.")
+    answers = AnswersField(
+        help_text="One answer per item in questionnaire order, each 0–3 (9 for PHQ-9, 7 for GAD-7)."
+    )
+    administered_on = serializers.DateField(required=False, help_text="Defaults to today; not in the future.")
     severity_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
-        fields = ["id", "patient", "instrument", "answers", "total", "severity", "severity_label",
-                  "administered_on", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "patient",
+            "instrument",
+            "answers",
+            "total",
+            "severity",
+            "severity_label",
+            "administered_on",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["id", "patient", "total", "severity", "recorded_by", "created_at"]
 
     def get_severity_label(self, obj: Assessment) -> str:

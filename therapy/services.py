@@ -33,8 +33,7 @@ from .models import (
 )
 
 COURSE_FIELDS = ("modality", "planned_sessions", "start_date", "status")
-SESSION_FIELDS = ("starts_at", "modality", "mode", "duration_minutes", "attendance",
-                  "alliance_rating")
+SESSION_FIELDS = ("starts_at", "modality", "mode", "duration_minutes", "attendance", "alliance_rating")
 # Values safe to keep in the audit trail (enums); the rest is recorded as "changed".
 AUDITED_VALUES = ("modality", "mode", "attendance", "status")
 
@@ -49,8 +48,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _choice(errors: Errors, field: str, value: Any, choices: type[models.TextChoices],
-            noun: str) -> None:
+def _choice(errors: Errors, field: str, value: Any, choices: type[models.TextChoices], noun: str) -> None:
     if value not in choices.values:
         errors[field] = [f"Choose a {noun}: {', '.join(choices.values)}."]
 
@@ -62,51 +60,91 @@ def _course_errors(course: TherapyCourse) -> Errors:
     errors: Errors = {}
     _choice(errors, "modality", course.modality, Modality, "modality")
     _choice(errors, "status", course.status, TherapyCourse.Status, "status")
-    if not _is_int(course.planned_sessions) or not (
-            1 <= course.planned_sessions <= MAX_PLANNED_SESSIONS):
-        errors["planned_sessions"] = [
-            f"Plan between 1 and {MAX_PLANNED_SESSIONS} sessions."]
+    if not _is_int(course.planned_sessions) or not (1 <= course.planned_sessions <= MAX_PLANNED_SESSIONS):
+        errors["planned_sessions"] = [f"Plan between 1 and {MAX_PLANNED_SESSIONS} sessions."]
     if not isinstance(course.start_date, datetime.date):
         errors["start_date"] = ["Give the date the course starts."]
     return errors
 
 
 @transaction.atomic
-def therapy_course_create(*, actor: User, patient: Patient, modality: str, planned_sessions: int,
-                          start_date: datetime.date,
-                          status: str = TherapyCourse.Status.ACTIVE) -> TherapyCourse:
+def therapy_course_create(
+    *,
+    actor: User,
+    patient: Patient,
+    modality: str,
+    planned_sessions: int,
+    start_date: datetime.date,
+    status: str = TherapyCourse.Status.ACTIVE,
+) -> TherapyCourse:
     """Open a course of therapy; the therapist who opens it is the course's therapist."""
-    course = TherapyCourse(patient=patient, therapist=actor, modality=modality,
-                           planned_sessions=planned_sessions, start_date=start_date, status=status)
+    course = TherapyCourse(
+        patient=patient,
+        therapist=actor,
+        modality=modality,
+        planned_sessions=planned_sessions,
+        start_date=start_date,
+        status=status,
+    )
     errors = _course_errors(course)
     if errors:
         raise ValidationError(errors)
     course.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="therapycourse",
-                 object_id=course.pk, patient_id=patient.pk,
-                 changes={"modality": modality, "status": status})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="therapycourse",
+        object_id=course.pk,
+        patient_id=patient.pk,
+        changes={"modality": modality, "status": status},
+    )
     return course
 
 
-def _versioned_update(*, actor: User, obj: Any, version: int, fields: dict[str, Any],
-                      allowed: tuple[str, ...], kind: str, noun: str,
-                      validate: Callable[[Any], Errors],
-                      after_change: Callable[[Any], None] | None = None) -> Any:
+def _versioned_update(
+    *,
+    actor: User,
+    obj: Any,
+    version: int,
+    fields: dict[str, Any],
+    allowed: tuple[str, ...],
+    kind: str,
+    noun: str,
+    validate: Callable[[Any], Errors],
+    after_change: Callable[[Any], None] | None = None,
+) -> Any:
     """A course or session edit through careteam.versioning (stale edits refused)."""
     return versioned_update(
-        actor=actor, lock=lambda: type(obj).objects.select_for_update().get(pk=obj.pk),
-        version=version, fields=fields, allowed=allowed, kind=kind, noun=noun,
-        patient_id=obj.patient_id, validate=validate, audited_values=AUDITED_VALUES,
+        actor=actor,
+        lock=lambda: type(obj).objects.select_for_update().get(pk=obj.pk),
+        version=version,
+        fields=fields,
+        allowed=allowed,
+        kind=kind,
+        noun=noun,
+        patient_id=obj.patient_id,
+        validate=validate,
+        audited_values=AUDITED_VALUES,
         after_change=(lambda changed_obj, _changed: after_change(changed_obj))
-        if after_change is not None else None)
+        if after_change is not None
+        else None,
+    )
 
 
-def therapy_course_update(*, actor: User, course: TherapyCourse, version: int,
-                          **fields: Any) -> TherapyCourse:
+def therapy_course_update(
+    *, actor: User, course: TherapyCourse, version: int, **fields: Any
+) -> TherapyCourse:
     """Change a course (e.g. mark it completed), based on ``version`` (see _versioned_update)."""
-    return _versioned_update(actor=actor, obj=course, version=version, fields=fields,
-                             allowed=COURSE_FIELDS, kind="therapycourse", noun="course",
-                             validate=_course_errors)
+    return _versioned_update(
+        actor=actor,
+        obj=course,
+        version=version,
+        fields=fields,
+        allowed=COURSE_FIELDS,
+        kind="therapycourse",
+        noun="course",
+        validate=_course_errors,
+    )
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -117,24 +155,23 @@ def _session_errors(session: TherapySession) -> Errors:
     attended = TherapySession.Attendance.ATTENDED
     if not isinstance(session.starts_at, datetime.datetime) or timezone.is_naive(session.starts_at):
         errors["starts_at"] = ["Give the session's date and time."]
-    elif (session.attendance in (attended, TherapySession.Attendance.NO_SHOW)
-          and session.starts_at > timezone.now()):
+    elif (
+        session.attendance in (attended, TherapySession.Attendance.NO_SHOW)
+        and session.starts_at > timezone.now()
+    ):
         errors["attendance"] = [
-            "This session is in the future: it can be scheduled or cancelled, not attended or "
-            "missed yet."]
+            "This session is in the future: it can be scheduled or cancelled, not attended or missed yet."
+        ]
     _choice(errors, "modality", session.modality, Modality, "modality")
     _choice(errors, "mode", session.mode, TherapySession.Mode, "mode")
     if "attendance" not in errors:
         _choice(errors, "attendance", session.attendance, TherapySession.Attendance, "attendance")
-    if not _is_int(session.duration_minutes) or not (
-            1 <= session.duration_minutes <= MAX_SESSION_MINUTES):
-        errors["duration_minutes"] = [
-            f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes."]
+    if not _is_int(session.duration_minutes) or not (1 <= session.duration_minutes <= MAX_SESSION_MINUTES):
+        errors["duration_minutes"] = [f"Duration must be between 1 and {MAX_SESSION_MINUTES} minutes."]
     rating = session.alliance_rating
     if rating is not None:
         if not _is_int(rating) or not 0 <= rating <= MAX_ALLIANCE_RATING:
-            errors["alliance_rating"] = [
-                f"The alliance rating goes from 0 to {MAX_ALLIANCE_RATING}."]
+            errors["alliance_rating"] = [f"The alliance rating goes from 0 to {MAX_ALLIANCE_RATING}."]
         elif session.attendance != attended:
             errors["alliance_rating"] = ["Rate the alliance only for a session that was attended."]
     return errors
@@ -162,9 +199,15 @@ def therapy_session_create(
         if course is None:
             errors["course"] = ["This patient has no such therapy course."]
     session = TherapySession(
-        patient=patient, course=course, therapist=actor, starts_at=starts_at,
-        modality=modality or (course.modality if course else ""), mode=mode,
-        duration_minutes=duration_minutes, attendance=attendance, alliance_rating=alliance_rating,
+        patient=patient,
+        course=course,
+        therapist=actor,
+        starts_at=starts_at,
+        modality=modality or (course.modality if course else ""),
+        mode=mode,
+        duration_minutes=duration_minutes,
+        attendance=attendance,
+        alliance_rating=alliance_rating,
     )
     errors.update(_session_errors(session))
     if not modality and course is None and "modality" in errors:
@@ -172,18 +215,28 @@ def therapy_session_create(
     if errors:
         raise ValidationError(errors)
     session.save()
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="therapysession",
-                 object_id=session.pk, patient_id=patient.pk,
-                 changes={"course": course.pk if course else None, "attendance": attendance,
-                          "mode": mode, "modality": session.modality})
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="therapysession",
+        object_id=session.pk,
+        patient_id=patient.pk,
+        changes={
+            "course": course.pk if course else None,
+            "attendance": attendance,
+            "mode": mode,
+            "modality": session.modality,
+        },
+    )
     if session.attendance == TherapySession.Attendance.ATTENDED:
         summary.contact_recorded(patient_id=patient.pk, at=session.starts_at)
     _flag_missed_sessions(session)
     return session
 
 
-def therapy_session_update(*, actor: User, session: TherapySession, version: int,
-                           **fields: Any) -> TherapySession:
+def therapy_session_update(
+    *, actor: User, session: TherapySession, version: int, **fields: Any
+) -> TherapySession:
     """Edit a session, typically to record attendance and the alliance rating afterwards,
     based on ``version`` (see _versioned_update)."""
 
@@ -192,9 +245,17 @@ def therapy_session_update(*, actor: User, session: TherapySession, version: int
             summary.contact_recorded(patient_id=session.patient_id, at=session.starts_at)
         _flag_missed_sessions(session)
 
-    return _versioned_update(actor=actor, obj=session, version=version, fields=fields,
-                             allowed=SESSION_FIELDS, kind="therapysession", noun="session",
-                             validate=_session_errors, after_change=after_change)
+    return _versioned_update(
+        actor=actor,
+        obj=session,
+        version=version,
+        fields=fields,
+        allowed=SESSION_FIELDS,
+        kind="therapysession",
+        noun="session",
+        validate=_session_errors,
+        after_change=after_change,
+    )
 
 
 # --- notes ------------------------------------------------------------------------------------
@@ -207,8 +268,9 @@ def _text_errors(text: Any) -> Errors:
 
 
 @transaction.atomic
-def progress_note_create(*, actor: User, patient: Patient, text: str,
-                         session_id: int | None = None) -> ProgressNote:
+def progress_note_create(
+    *, actor: User, patient: Patient, text: str, session_id: int | None = None
+) -> ProgressNote:
     """A progress note for the care team, optionally about one of the patient's sessions."""
     errors = _text_errors(text)
     session = None
@@ -218,11 +280,15 @@ def progress_note_create(*, actor: User, patient: Patient, text: str,
             errors["session"] = ["This patient has no such therapy session."]
     if errors:
         raise ValidationError(errors)
-    note = ProgressNote.objects.create(patient=patient, session=session, author=actor,
-                                       text=text.strip())
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="progressnote",
-                 object_id=note.pk, patient_id=patient.pk,
-                 changes={"session": session.pk if session else None})
+    note = ProgressNote.objects.create(patient=patient, session=session, author=actor, text=text.strip())
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="progressnote",
+        object_id=note.pk,
+        patient_id=patient.pk,
+        changes={"session": session.pk if session else None},
+    )
     return note
 
 
@@ -233,8 +299,13 @@ def psychotherapy_note_create(*, actor: User, patient: Patient, text: str) -> Ps
     if errors:
         raise ValidationError(errors)
     note = PsychotherapyNote.objects.create(patient=patient, author=actor, text=text.strip())
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="psychotherapynote",
-                 object_id=note.pk, patient_id=patient.pk)
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="psychotherapynote",
+        object_id=note.pk,
+        patient_id=patient.pk,
+    )
     return note
 
 
@@ -242,8 +313,14 @@ def psychotherapy_note_create(*, actor: User, patient: Patient, text: str) -> Ps
 
 
 @transaction.atomic
-def assessment_record(*, actor: User, patient: Patient, instrument: str, answers: list[int],
-                      administered_on: datetime.date | None = None) -> Assessment:
+def assessment_record(
+    *,
+    actor: User,
+    patient: Patient,
+    instrument: str,
+    answers: list[int],
+    administered_on: datetime.date | None = None,
+) -> Assessment:
     """Score and store a PHQ-9 or GAD-7 (any care-team member may record one)."""
     errors: Errors = {}
     if instrument not in Instrument.values:
@@ -255,8 +332,7 @@ def assessment_record(*, actor: User, patient: Patient, instrument: str, answers
     today = timezone.localdate()
     if administered_on is None:
         administered_on = today
-    elif not isinstance(administered_on, datetime.date) or isinstance(administered_on,
-                                                                       datetime.datetime):
+    elif not isinstance(administered_on, datetime.date) or isinstance(administered_on, datetime.datetime):
         errors["administered_on"] = ["Give the date as YYYY-MM-DD."]
     elif administered_on > today:
         errors["administered_on"] = ["The date it was completed cannot be in the future."]
@@ -264,21 +340,37 @@ def assessment_record(*, actor: User, patient: Patient, instrument: str, answers
         raise ValidationError(errors)
     result = scoring.score(instrument, list(answers))
     assessment = Assessment.objects.create(
-        patient=patient, instrument=instrument, answers=list(answers), total=result.total,
-        severity=result.severity, administered_on=administered_on, recorded_by=actor,
+        patient=patient,
+        instrument=instrument,
+        answers=list(answers),
+        total=result.total,
+        severity=result.severity,
+        administered_on=administered_on,
+        recorded_by=actor,
     )
-    audit.record(actor=actor, action=audit.Action.CREATE, object_type="assessment",
-                 object_id=assessment.pk, patient_id=patient.pk,
-                 changes={"instrument": instrument})
-    summary.measure_recorded(patient_id=patient.pk, instrument=instrument, total=result.total,
-                             administered_on=administered_on)
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="assessment",
+        object_id=assessment.pk,
+        patient_id=patient.pk,
+        changes={"instrument": instrument},
+    )
+    summary.measure_recorded(
+        patient_id=patient.pk, instrument=instrument, total=result.total, administered_on=administered_on
+    )
     if assessment.self_harm_item_positive:
         flag_services.flag_raise(
-            actor=None, patient=patient, category=Flag.Category.SAFETY,
-            severity=Flag.Severity.URGENT, source_type="assessment", source_id=assessment.pk,
+            actor=None,
+            patient=patient,
+            category=Flag.Category.SAFETY,
+            severity=Flag.Severity.URGENT,
+            source_type="assessment",
+            source_id=assessment.pk,
             rule_key=f"phq9_item9:{assessment.pk}",
             message="PHQ-9 item 9 (thoughts of death or self-harm) was answered above 0. "
-                    "Check the patient's safety today and follow the safety plan.")
+            "Check the patient's safety today and follow the safety plan.",
+        )
     if instrument == Instrument.PHQ9:
         _flag_no_improvement(patient)
     return assessment
@@ -299,27 +391,36 @@ def _flag_missed_sessions(session: TherapySession) -> None:
     recent = list(
         TherapySession.objects.filter(
             patient_id=session.patient_id,
-            attendance__in=[TherapySession.Attendance.ATTENDED, TherapySession.Attendance.NO_SHOW])
-        .order_by("-starts_at", "-id").values_list("pk", "attendance")[:in_a_row]
+            attendance__in=[TherapySession.Attendance.ATTENDED, TherapySession.Attendance.NO_SHOW],
+        )
+        .order_by("-starts_at", "-id")
+        .values_list("pk", "attendance")[:in_a_row]
     )
     if len(recent) < in_a_row or any(
-            attendance != TherapySession.Attendance.NO_SHOW for _, attendance in recent):
+        attendance != TherapySession.Attendance.NO_SHOW for _, attendance in recent
+    ):
         return
     run = TherapySession.objects.filter(patient_id=session.patient_id)
-    last_attended = run.filter(attendance=TherapySession.Attendance.ATTENDED).order_by(
-        "-starts_at", "-id").first()
+    last_attended = (
+        run.filter(attendance=TherapySession.Attendance.ATTENDED).order_by("-starts_at", "-id").first()
+    )
     if last_attended is not None:
         run = run.filter(starts_at__gt=last_attended.starts_at)
-    first_missed = run.filter(attendance=TherapySession.Attendance.NO_SHOW).order_by(
-        "starts_at", "id").first()
+    first_missed = (
+        run.filter(attendance=TherapySession.Attendance.NO_SHOW).order_by("starts_at", "id").first()
+    )
     if first_missed is None:  # the no-shows start at the same time as the last attended session
         return
     flag_services.flag_raise(
-        actor=None, patient=session.patient, category=Flag.Category.MISSED_SESSIONS,
-        severity=Flag.Severity.ROUTINE, source_type="therapysession", source_id=session.pk,
+        actor=None,
+        patient=session.patient,
+        category=Flag.Category.MISSED_SESSIONS,
+        severity=Flag.Severity.ROUTINE,
+        source_type="therapysession",
+        source_id=session.pk,
         rule_key=f"missed_sessions:{first_missed.pk}",
-        message=f"{in_a_row} therapy sessions missed in a row (no-shows). "
-                "Please reach out to the patient.")
+        message=f"{in_a_row} therapy sessions missed in a row (no-shows). Please reach out to the patient.",
+    )
 
 
 def _flag_no_improvement(patient: Patient, *, today: datetime.date | None = None) -> bool:
@@ -339,11 +440,16 @@ def _flag_no_improvement(patient: Patient, *, today: datetime.date | None = None
     if latest.total < 5 or latest.total <= baseline.total * (1 - NO_IMPROVEMENT_DROP):
         return False
     flag_services.flag_raise(
-        actor=None, patient=patient, category=Flag.Category.CLINICAL_CHANGE,
-        severity=Flag.Severity.ROUTINE, source_type="assessment", source_id=latest.pk,
+        actor=None,
+        patient=patient,
+        category=Flag.Category.CLINICAL_CHANGE,
+        severity=Flag.Severity.ROUTINE,
+        source_type="assessment",
+        source_id=latest.pk,
         rule_key=f"phq9_not_improving:{baseline.pk}",
         message=f"Psychiatric review: {weeks} weeks since the baseline PHQ-9 and it has not "
-                "improved by 50% (nor reached remission). Consider reviewing the treatment plan.")
+        "improved by 50% (nor reached remission). Consider reviewing the treatment plan.",
+    )
     return True
 
 
@@ -352,17 +458,18 @@ def phq9_review_flags_raise(*, today: datetime.date | None = None) -> int:
     and who has no review flag for that baseline yet. Returns how many flags it raised."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(weeks=settings.NO_IMPROVEMENT_WEEKS)
-    baselines = (
-        Assessment.objects.filter(instrument=Instrument.PHQ9)
-        .order_by("patient_id", "administered_on", "id")
+    baselines = Assessment.objects.filter(instrument=Instrument.PHQ9).order_by(
+        "patient_id", "administered_on", "id"
     )
     raised = 0
     seen: set[int] = set()
     # One query for the baselines already flagged, not one per patient.
-    flagged = set(Flag.objects.filter(rule_key__startswith="phq9_not_improving:")
-                  .values_list("rule_key", flat=True))
+    flagged = set(
+        Flag.objects.filter(rule_key__startswith="phq9_not_improving:").values_list("rule_key", flat=True)
+    )
     for patient_id, baseline_id, administered_on in baselines.values_list(
-            "patient_id", "id", "administered_on").iterator():
+        "patient_id", "id", "administered_on"
+    ).iterator():
         if patient_id in seen:
             continue
         seen.add(patient_id)

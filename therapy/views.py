@@ -46,10 +46,19 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
     sessions = _page(request, selectors.sessions(patient=patient), "page")
     notes = _page(request, selectors.progress_notes(patient=patient), "notes_page")
     measures = _page(request, selectors.assessments(patient=patient), "measures_page")
-    for object_type, rows in (("therapycourse", courses), ("therapysession", sessions),
-                              ("progressnote", notes), ("assessment", measures)):
-        audit.record_reads(actor=request.user, action=audit.Action.LIST, object_type=object_type,
-                           objects=rows, patient_attr="patient_id")
+    for object_type, rows in (
+        ("therapycourse", courses),
+        ("therapysession", sessions),
+        ("progressnote", notes),
+        ("assessment", measures),
+    ):
+        audit.record_reads(
+            actor=request.user,
+            action=audit.Action.LIST,
+            object_type=object_type,
+            objects=rows,
+            patient_attr="patient_id",
+        )
     context = {
         "patient": patient,
         "courses": courses,
@@ -70,16 +79,19 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 def therapy_course_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
-    form = CourseForm(form_data(request), initial={"planned_sessions": 12,
-                                                      "start_date": timezone.localdate()})
+    form = CourseForm(
+        form_data(request), initial={"planned_sessions": 12, "start_date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
-        course = call_service(form, services.therapy_course_create, actor=request.user,
-                              patient=patient, **form.cleaned_data)
+        course = call_service(
+            form, services.therapy_course_create, actor=request.user, patient=patient, **form.cleaned_data
+        )
         if course is not None:
             messages.success(request, "Therapy course opened.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return render_form(request, "therapy/course_form.html",
-                      {"form": form, "patient": patient, "course": None})
+    return render_form(
+        request, "therapy/course_form.html", {"form": form, "patient": patient, "course": None}
+    )
 
 
 @login_required
@@ -88,19 +100,31 @@ def therapy_course_edit(request: AuthenticatedHttpRequest, patient_id: int, cour
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     course = get_object_or_404(selectors.courses(patient=patient), pk=course_id)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapycourse",
-                     object_id=course.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="therapycourse",
+            object_id=course.pk,
+            patient_id=patient.pk,
+        )
     initial = {name: getattr(course, name) for name in services.COURSE_FIELDS}
     form = CourseEditForm(form_data(request), initial={**initial, "version": course.version})
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        done = call_service(form, services.therapy_course_update, actor=request.user,
-                            course=course, version=form.cleaned_data["version"], **fields)
+        done = call_service(
+            form,
+            services.therapy_course_update,
+            actor=request.user,
+            course=course,
+            version=form.cleaned_data["version"],
+            **fields,
+        )
         if done is not None:
             messages.success(request, "Therapy course saved.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return render_form(request, "therapy/course_form.html",
-                      {"form": form, "patient": patient, "course": course})
+    return render_form(
+        request, "therapy/course_form.html", {"form": form, "patient": patient, "course": course}
+    )
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -122,14 +146,21 @@ def therapy_session_create(request: AuthenticatedHttpRequest, patient_id: int) -
     form = SessionForm(form_data(request), courses=courses, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        session = call_service(form, services.therapy_session_create, actor=request.user,
-                               patient=patient, course_id=data.pop("course"),
-                               modality=data.pop("modality") or None, **data)
+        session = call_service(
+            form,
+            services.therapy_session_create,
+            actor=request.user,
+            patient=patient,
+            course_id=data.pop("course"),
+            modality=data.pop("modality") or None,
+            **data,
+        )
         if session is not None:
             messages.success(request, "Session recorded.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return render_form(request, "therapy/session_form.html",
-                      {"form": form, "patient": patient, "session": None})
+    return render_form(
+        request, "therapy/session_form.html", {"form": form, "patient": patient, "session": None}
+    )
 
 
 @login_required
@@ -139,20 +170,32 @@ def therapy_session_edit(request: AuthenticatedHttpRequest, patient_id: int, ses
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     session = get_object_or_404(selectors.sessions(patient=patient), pk=session_id)
     if request.method == "GET":
-        audit.record(actor=request.user, action=audit.Action.VIEW, object_type="therapysession",
-                     object_id=session.pk, patient_id=patient.pk)
+        audit.record(
+            actor=request.user,
+            action=audit.Action.VIEW,
+            object_type="therapysession",
+            object_id=session.pk,
+            patient_id=patient.pk,
+        )
     initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
     initial["starts_at"] = timezone.localtime(session.starts_at)
     form = SessionEditForm(form_data(request), initial={**initial, "version": session.version})
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        done = call_service(form, services.therapy_session_update, actor=request.user,
-                            session=session, version=form.cleaned_data["version"], **fields)
+        done = call_service(
+            form,
+            services.therapy_session_update,
+            actor=request.user,
+            session=session,
+            version=form.cleaned_data["version"],
+            **fields,
+        )
         if done is not None:
             messages.success(request, "Session saved.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return render_form(request, "therapy/session_form.html",
-                      {"form": form, "patient": patient, "session": session})
+    return render_form(
+        request, "therapy/session_form.html", {"form": form, "patient": patient, "session": session}
+    )
 
 
 # --- progress notes ---------------------------------------------------------------------------
@@ -163,17 +206,22 @@ def therapy_session_edit(request: AuthenticatedHttpRequest, patient_id: int, ses
 def therapy_progress_note_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     recent = selectors.sessions(patient=patient)[:RECENT_SESSIONS_FOR_NOTES]
-    form = ProgressNoteForm(form_data(request), sessions=recent,
-                            initial={"session": request.GET.get("session")})
+    form = ProgressNoteForm(
+        form_data(request), sessions=recent, initial={"session": request.GET.get("session")}
+    )
     if request.method == "POST" and form.is_valid():
-        note = call_service(form, services.progress_note_create, actor=request.user,
-                            patient=patient, text=form.cleaned_data["text"],
-                            session_id=form.cleaned_data["session"])
+        note = call_service(
+            form,
+            services.progress_note_create,
+            actor=request.user,
+            patient=patient,
+            text=form.cleaned_data["text"],
+            session_id=form.cleaned_data["session"],
+        )
         if note is not None:
             messages.success(request, "Progress note added.")
             return redirect("therapy_overview", patient_id=patient.pk)
-    return render_form(request, "therapy/progress_note_form.html",
-                      {"form": form, "patient": patient})
+    return render_form(request, "therapy/progress_note_form.html", {"form": form, "patient": patient})
 
 
 # --- measures ---------------------------------------------------------------------------------
@@ -188,36 +236,56 @@ def _instrument(slug: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def therapy_assessment_create(request: AuthenticatedHttpRequest, patient_id: int,
-                              instrument: str) -> HttpResponse:
+def therapy_assessment_create(
+    request: AuthenticatedHttpRequest, patient_id: int, instrument: str
+) -> HttpResponse:
     """The questionnaire item by item; any care-team member may record one."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     code = _instrument(instrument)
     form = AssessmentForm(form_data(request), instrument=code)
     if request.method == "POST" and form.is_valid():
-        assessment = call_service(form, services.assessment_record, actor=request.user,
-                                  patient=patient, instrument=code, answers=form.answers(),
-                                  administered_on=form.cleaned_data["administered_on"])
+        assessment = call_service(
+            form,
+            services.assessment_record,
+            actor=request.user,
+            patient=patient,
+            instrument=code,
+            answers=form.answers(),
+            administered_on=form.cleaned_data["administered_on"],
+        )
         if assessment is not None:
             messages.success(request, f"{assessment.get_instrument_display()} recorded.")
-            return redirect("therapy_assessment_detail", patient_id=patient.pk,
-                            assessment_id=assessment.pk)
-    return render_form(request, "therapy/assessment_form.html",
-                      {"form": form, "patient": patient, "spec": form.instrument,
-                       "stem": scoring.STEM})
+            return redirect("therapy_assessment_detail", patient_id=patient.pk, assessment_id=assessment.pk)
+    return render_form(
+        request,
+        "therapy/assessment_form.html",
+        {"form": form, "patient": patient, "spec": form.instrument, "stem": scoring.STEM},
+    )
 
 
 @login_required
 @require_http_methods(["GET"])
-def therapy_assessment_detail(request: AuthenticatedHttpRequest, patient_id: int,
-                              assessment_id: int) -> HttpResponse:
+def therapy_assessment_detail(
+    request: AuthenticatedHttpRequest, patient_id: int, assessment_id: int
+) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     assessment = get_object_or_404(selectors.assessments(patient=patient), pk=assessment_id)
-    audit.record(actor=request.user, action=audit.Action.VIEW, object_type="assessment",
-                 object_id=assessment.pk, patient_id=patient.pk)
-    return render(request, "therapy/assessment_detail.html",
-                  {"patient": patient, "assessment": assessment,
-                   "severity_label": scoring.SEVERITY_LABELS[assessment.severity]})
+    audit.record(
+        actor=request.user,
+        action=audit.Action.VIEW,
+        object_type="assessment",
+        object_id=assessment.pk,
+        patient_id=patient.pk,
+    )
+    return render(
+        request,
+        "therapy/assessment_detail.html",
+        {
+            "patient": patient,
+            "assessment": assessment,
+            "severity_label": scoring.SEVERITY_LABELS[assessment.severity],
+        },
+    )
 
 
 # --- psychotherapy notes (author only) --------------------------------------------------------
@@ -228,14 +296,22 @@ def therapy_assessment_detail(request: AuthenticatedHttpRequest, patient_id: int
 def therapy_psychotherapy_note_list(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The signed-in therapist's own psychotherapy notes on this patient; nobody else's."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
-    page = _page(request, selectors.psychotherapy_notes(actor=request.user, patient=patient),
-                 "page")
-    audit.record(actor=request.user, action=audit.Action.LIST, object_type="psychotherapynote",
-                 object_id="*", patient_id=patient.pk)
-    audit.record_reads(actor=request.user, action=audit.Action.LIST,
-                       object_type="psychotherapynote", objects=page, patient_attr="patient_id")
-    return render(request, "therapy/psychotherapy_note_list.html",
-                  {"patient": patient, "page": page})
+    page = _page(request, selectors.psychotherapy_notes(actor=request.user, patient=patient), "page")
+    audit.record(
+        actor=request.user,
+        action=audit.Action.LIST,
+        object_type="psychotherapynote",
+        object_id="*",
+        patient_id=patient.pk,
+    )
+    audit.record_reads(
+        actor=request.user,
+        action=audit.Action.LIST,
+        object_type="psychotherapynote",
+        objects=page,
+        patient_attr="patient_id",
+    )
+    return render(request, "therapy/psychotherapy_note_list.html", {"patient": patient, "page": page})
 
 
 @login_required
@@ -244,22 +320,25 @@ def therapy_psychotherapy_note_create(request: AuthenticatedHttpRequest, patient
     patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
     form = PsychotherapyNoteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
-        note = call_service(form, services.psychotherapy_note_create, actor=request.user,
-                            patient=patient, text=form.cleaned_data["text"])
+        note = call_service(
+            form,
+            services.psychotherapy_note_create,
+            actor=request.user,
+            patient=patient,
+            text=form.cleaned_data["text"],
+        )
         if note is not None:
             messages.success(request, "Private psychotherapy note saved.")
-            return redirect("therapy_psychotherapy_note_detail", patient_id=patient.pk,
-                            note_id=note.pk)
-    return render_form(request, "therapy/psychotherapy_note_form.html",
-                      {"form": form, "patient": patient})
+            return redirect("therapy_psychotherapy_note_detail", patient_id=patient.pk, note_id=note.pk)
+    return render_form(request, "therapy/psychotherapy_note_form.html", {"form": form, "patient": patient})
 
 
 @login_required
 @require_http_methods(["GET"])
-def therapy_psychotherapy_note_detail(request: AuthenticatedHttpRequest, patient_id: int,
-                                      note_id: int) -> HttpResponse:
+def therapy_psychotherapy_note_detail(
+    request: AuthenticatedHttpRequest, patient_id: int, note_id: int
+) -> HttpResponse:
     """One of the signed-in therapist's own notes; 404 for anybody else (audited either way)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     note = selectors.psychotherapy_note_open(actor=request.user, patient=patient, note_id=note_id)
-    return render(request, "therapy/psychotherapy_note_detail.html",
-                  {"patient": patient, "note": note})
+    return render(request, "therapy/psychotherapy_note_detail.html", {"patient": patient, "note": note})

@@ -16,28 +16,72 @@ from insights.figures import day_bounds, figure
 COMPONENT = "case_management"
 
 
-def timeline_entries(*, patient_id: int, since: datetime.date | None, until: datetime.date | None,
-                     before: Cursor | None, limit: int) -> list[Entry]:
-    needs = (NeedAssessment.objects.filter(patient_id=patient_id)
-             .filter(window_q("assessed_on", is_date=True, source="case_management.need",
-                              since=since, until=until, before=before))
-             .only("id", "assessed_on", "domain", "priority", "status", "assessed_by")
-             .order_by("-assessed_on", "-id")[:limit])
+def timeline_entries(
+    *,
+    patient_id: int,
+    since: datetime.date | None,
+    until: datetime.date | None,
+    before: Cursor | None,
+    limit: int,
+) -> list[Entry]:
+    needs = (
+        NeedAssessment.objects.filter(patient_id=patient_id)
+        .filter(
+            window_q(
+                "assessed_on",
+                is_date=True,
+                source="case_management.need",
+                since=since,
+                until=until,
+                before=before,
+            )
+        )
+        .only("id", "assessed_on", "domain", "priority", "status", "assessed_by")
+        .order_by("-assessed_on", "-id")[:limit]
+    )
     # No patient column on the history: the join goes through the referral's (patient, created)
     # index to the history's (referral, changed_at) index.
-    steps = (ReferralStatusChange.objects.filter(referral__patient_id=patient_id)
-             .filter(window_q("changed_at", is_date=False, source="case_management.referral",
-                              since=since, until=until, before=before))
-             .select_related("referral__resource")
-             .only("id", "changed_at", "from_status", "to_status", "reason", "changed_by",
-                   "referral", "referral__resource", "referral__resource__name")
-             .order_by("-changed_at", "-id")[:limit])
+    steps = (
+        ReferralStatusChange.objects.filter(referral__patient_id=patient_id)
+        .filter(
+            window_q(
+                "changed_at",
+                is_date=False,
+                source="case_management.referral",
+                since=since,
+                until=until,
+                before=before,
+            )
+        )
+        .select_related("referral__resource")
+        .only(
+            "id",
+            "changed_at",
+            "from_status",
+            "to_status",
+            "reason",
+            "changed_by",
+            "referral",
+            "referral__resource",
+            "referral__resource__name",
+        )
+        .order_by("-changed_at", "-id")[:limit]
+    )
     page = reverse("casemanagement_patient", kwargs={"patient_id": patient_id})
     entries = [
-        Entry(at=start_of_day(need.assessed_on), component=COMPONENT, kind="need_assessment",
-              title=(f"{need.get_domain_display()} need assessed: {need.get_priority_display()} "
-                     f"priority, {need.get_status_display().lower()}"),
-              who_id=need.assessed_by_id, url=page, source="case_management.need", id=need.pk)
+        Entry(
+            at=start_of_day(need.assessed_on),
+            component=COMPONENT,
+            kind="need_assessment",
+            title=(
+                f"{need.get_domain_display()} need assessed: {need.get_priority_display()} "
+                f"priority, {need.get_status_display().lower()}"
+            ),
+            who_id=need.assessed_by_id,
+            url=page,
+            source="case_management.need",
+            id=need.pk,
+        )
         for need in needs
     ]
     for step in steps:
@@ -49,11 +93,21 @@ def timeline_entries(*, patient_id: int, since: datetime.date | None, until: dat
             kind, title = "referral_status", f"Referral to {resource}: {status}"
             if step.reason:
                 title += f" ({Referral.Reason(step.reason).label.lower()})"
-        entries.append(Entry(
-            at=step.changed_at, component=COMPONENT, kind=kind, title=title, who_id=step.changed_by_id,
-            url=reverse("casemanagement_referral_detail",
-                        kwargs={"patient_id": patient_id, "referral_id": step.referral_id}),
-            source="case_management.referral", id=step.pk))
+        entries.append(
+            Entry(
+                at=step.changed_at,
+                component=COMPONENT,
+                kind=kind,
+                title=title,
+                who_id=step.changed_by_id,
+                url=reverse(
+                    "casemanagement_referral_detail",
+                    kwargs={"patient_id": patient_id, "referral_id": step.referral_id},
+                ),
+                source="case_management.referral",
+                id=step.pk,
+            )
+        )
     return entries
 
 
@@ -64,27 +118,37 @@ TOP_REASONS = 3
 def team_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     low, high = day_bounds(start, end)
     completed = ReferralStatusChange.objects.filter(referral=OuterRef("pk"), to_status="completed")
-    rows = list(Referral.objects.filter(patient_id__in=patient_ids)
-                .annotate(ended_at=Min("history__changed_at",
-                                       filter=Q(history__to_status__in=END_STATES)),
-                          was_completed=Exists(completed))
-                .filter(ended_at__gte=low, ended_at__lt=high)
-                .values_list("was_completed", "reason"))
+    rows = list(
+        Referral.objects.filter(patient_id__in=patient_ids)
+        .annotate(
+            ended_at=Min("history__changed_at", filter=Q(history__to_status__in=END_STATES)),
+            was_completed=Exists(completed),
+        )
+        .filter(ended_at__gte=low, ended_at__lt=high)
+        .values_list("was_completed", "reason")
+    )
     done = sum(1 for was_completed, _reason in rows if was_completed)
     labels = dict(Referral.Reason.choices)
-    reasons = Counter(labels.get(reason, "No reason given")
-                      for was_completed, reason in rows if not was_completed)
+    reasons = Counter(
+        labels.get(reason, "No reason given") for was_completed, reason in rows if not was_completed
+    )
     return {
         "referral_completion_rate": figure(
-            "Referral completion", done, len(rows),
+            "Referral completion",
+            done,
+            len(rows),
             "Referrals that first reached an end state (completed, declined or closed) in the "
             "period: the share that were completed, including those closed after completion. "
-            "Declined referrals and referrals closed without completion are failures."),
+            "Declined referrals and referrals closed without completion are failures.",
+        ),
         "referral_failure_reasons": {
-            "label": "Most common reasons referrals failed", "kind": "counts",
-            "value": [{"reason": reason, "count": n}
-                      for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
-                      [:TOP_REASONS]],
+            "label": "Most common reasons referrals failed",
+            "kind": "counts",
+            "value": [
+                {"reason": reason, "count": n}
+                for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_REASONS]
+            ],
             "definition": "Declined referrals and referrals closed without completion in the "
-                          "period, by the reason given, most common first."},
+            "period, by the reason given, most common first.",
+        },
     }

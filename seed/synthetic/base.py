@@ -45,7 +45,6 @@ class PatientSeed:
             self.last_contact_at = at
 
 
-
 @dataclass
 class SeedContext:
     """What every part sees: the random generator (fixed seed), "now", the staff and whatever a

@@ -31,11 +31,18 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
         raiser = rng.randrange(3)
         acker = p.team_ids[(raiser + 1 + rng.randrange(2)) % 3] if rng.random() < 0.75 else 0
         ack_at = raised_at + datetime.timedelta(hours=rng.uniform(0.5, 72)) if acker else None
-        flags.append(Flag(
-            patient_id=p.id, raised_by_id=p.team_ids[raiser], category=category,
-            severity="urgent" if rng.random() < 0.2 else "routine",
-            message=FLAG_MESSAGES[category], status="acknowledged" if acker else "open",
-            created_at=raised_at, acted_on_at=ack_at))
+        flags.append(
+            Flag(
+                patient_id=p.id,
+                raised_by_id=p.team_ids[raiser],
+                category=category,
+                severity="urgent" if rng.random() < 0.2 else "routine",
+                message=FLAG_MESSAGES[category],
+                status="acknowledged" if acker else "open",
+                created_at=raised_at,
+                acted_on_at=ack_at,
+            )
+        )
         acks.append((acker, ack_at))
     # A clinical-change flag puts the patient on the psychiatric review list (flags.services).
     review = {f.patient_id: f.created_at.date() for f in flags if f.category == "clinical_change"}
@@ -43,21 +50,31 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
     open_flags = collections.Counter(f.patient_id for f in flags)
     urgent_flags = collections.Counter(f.patient_id for f in flags if f.severity == "urgent")
     PatientSummary.objects.bulk_create(
-        [_summary(p, review.get(p.id), open_flags[p.id], urgent_flags[p.id]) for p in chunk],
-        batch_size=BATCH)
+        [_summary(p, review.get(p.id), open_flags[p.id], urgent_flags[p.id]) for p in chunk], batch_size=BATCH
+    )
     flags = Flag.objects.bulk_create(flags, batch_size=BATCH)
     FlagAcknowledgement.objects.bulk_create(
-        [FlagAcknowledgement(flag_id=flag.pk, user_id=acker, at=at)
-         for flag, (acker, at) in zip(flags, acks, strict=True) if at is not None],
-        batch_size=BATCH)
+        [
+            FlagAcknowledgement(flag_id=flag.pk, user_id=acker, at=at)
+            for flag, (acker, at) in zip(flags, acks, strict=True)
+            if at is not None
+        ],
+        batch_size=BATCH,
+    )
 
 
-def _summary(p: PatientSeed, review_since: datetime.date | None, open_flags: int,
-             urgent_flags: int) -> PatientSummary:
-    row = PatientSummary(patient_id=p.id, last_contact_at=p.last_contact_at,
-                         review_since=review_since, open_flags=open_flags,
-                         urgent_flags=urgent_flags, care_plan_review_on=p.care_plan_review_on,
-                         **summary.follow_up_fields(p.follow_ups))
+def _summary(
+    p: PatientSeed, review_since: datetime.date | None, open_flags: int, urgent_flags: int
+) -> PatientSummary:
+    row = PatientSummary(
+        patient_id=p.id,
+        last_contact_at=p.last_contact_at,
+        review_since=review_since,
+        open_flags=open_flags,
+        urgent_flags=urgent_flags,
+        care_plan_review_on=p.care_plan_review_on,
+        **summary.follow_up_fields(p.follow_ups),
+    )
     for prefix, measures in (("phq9", p.phq9), ("gad7", p.gad7)):
         if not measures:
             continue

@@ -8,8 +8,7 @@ from therapy.models import Assessment, TherapyCourse, TherapySession
 
 from .base import PatientSeed, SeedContext, bulk
 
-ATTENDANCE = (["attended"] * 16 + ["no_show"] * 2 + ["cancelled_by_patient"] * 1
-              + ["cancelled_by_clinic"] * 1)
+ATTENDANCE = ["attended"] * 16 + ["no_show"] * 2 + ["cancelled_by_patient"] * 1 + ["cancelled_by_clinic"] * 1
 MODALITIES = ("cbt", "cbt", "dbt", "psychodynamic", "other")
 MODES = ("in_person", "in_person", "video", "phone")
 
@@ -24,10 +23,19 @@ def answers_for(rng, items: int, total: int) -> list[int]:
 
 def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
     rng = ctx.rng
-    courses = TherapyCourse.objects.bulk_create([
-        TherapyCourse(patient_id=p.id, therapist_id=p.therapist_id, modality=rng.choice(MODALITIES),
-                      planned_sessions=12, start_date=ctx.today - datetime.timedelta(days=200 + p.index % 60))
-        for p in chunk], batch_size=5000)
+    courses = TherapyCourse.objects.bulk_create(
+        [
+            TherapyCourse(
+                patient_id=p.id,
+                therapist_id=p.therapist_id,
+                modality=rng.choice(MODALITIES),
+                planned_sessions=12,
+                start_date=ctx.today - datetime.timedelta(days=200 + p.index % 60),
+            )
+            for p in chunk
+        ],
+        batch_size=5000,
+    )
     sessions = []
     assessments = []
     for p, course in zip(chunk, courses, strict=True):
@@ -37,11 +45,19 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
             attendance = "scheduled" if at > ctx.now else rng.choice(ATTENDANCE)
             if attendance == "attended":
                 p.contact(at)
-            sessions.append(TherapySession(
-                patient_id=p.id, course_id=course.pk, therapist_id=p.therapist_id, starts_at=at,
-                modality=course.modality, mode=rng.choice(MODES), duration_minutes=50,
-                attendance=attendance,
-                alliance_rating=rng.randint(5, 10) if attendance == "attended" else None))
+            sessions.append(
+                TherapySession(
+                    patient_id=p.id,
+                    course_id=course.pk,
+                    therapist_id=p.therapist_id,
+                    starts_at=at,
+                    modality=course.modality,
+                    mode=rng.choice(MODES),
+                    duration_minutes=50,
+                    attendance=attendance,
+                    alliance_rating=rng.randint(5, 10) if attendance == "attended" else None,
+                )
+            )
         # PHQ-9 (and sometimes a GAD-7) every ~4 weeks from the start; most patients improve.
         baseline = rng.randint(8, 24)
         drift = rng.uniform(-0.45, 0.1)
@@ -62,6 +78,12 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
 
 def _assessment(rng, p: PatientSeed, instrument: str, total: int, on: datetime.date) -> Assessment:
     items = 9 if instrument == scoring.PHQ9 else 7
-    return Assessment(patient_id=p.id, instrument=instrument, answers=answers_for(rng, items, total),
-                      total=total, severity=scoring.severity_for(instrument, total),
-                      administered_on=on, recorded_by_id=p.therapist_id)
+    return Assessment(
+        patient_id=p.id,
+        instrument=instrument,
+        answers=answers_for(rng, items, total),
+        total=total,
+        severity=scoring.severity_for(instrument, total),
+        administered_on=on,
+        recorded_by_id=p.therapist_id,
+    )

@@ -16,19 +16,23 @@ CANARY_FIRST, CANARY_LAST = "Zebediah", "Quuxcanary"
 @pytest.fixture
 def canary(world):
 
-
-    return make_patient(actor=world.admin, first_name=CANARY_FIRST, last_name=CANARY_LAST,
-                        record_number="MRN-CANARY-77", phone="555-7777",
-                        email="zebediah@example.org", address="1 Canary Lane",
-                        team=[(world.therapist, Role.THERAPIST)])
+    return make_patient(
+        actor=world.admin,
+        first_name=CANARY_FIRST,
+        last_name=CANARY_LAST,
+        record_number="MRN-CANARY-77",
+        phone="555-7777",
+        email="zebediah@example.org",
+        address="1 Canary Lane",
+        team=[(world.therapist, Role.THERAPIST)],
+    )
 
 
 def _rows_for(patient_id, since_id):
     return list(AuditEvent.objects.filter(patient_id=patient_id, id__gt=since_id).order_by("id"))
 
 
-def test_each_read_and_write_leaves_a_row_with_actor_and_object(world, canary, api_client,
-                                                                page_client):
+def test_each_read_and_write_leaves_a_row_with_actor_and_object(world, canary, api_client, page_client):
     pid = canary.pk
     theo_api, theo_page = api_client(world.therapist), page_client(world.therapist)
     steps = [
@@ -36,29 +40,49 @@ def test_each_read_and_write_leaves_a_row_with_actor_and_object(world, canary, a
         (lambda: theo_api.get("/api/v1/patients/"), ("list", "patient", str(pid))),
         (lambda: theo_page.get(reverse("patient_detail", args=[pid])), ("view", "patient", str(pid))),
         (lambda: theo_page.get(reverse("patient_list")), ("list", "patient", str(pid))),
-        (lambda: theo_api.get(f"/api/v1/patients/{pid}/care-plan/"),
-         ("view", "careplan", str(canary.care_plan.pk))),
+        (
+            lambda: theo_api.get(f"/api/v1/patients/{pid}/care-plan/"),
+            ("view", "careplan", str(canary.care_plan.pk)),
+        ),
         (lambda: theo_page.get(reverse("patient_edit", args=[pid])), ("view", "patient", str(pid))),
-        (lambda: theo_page.get(reverse("care_plan_edit", args=[pid])),
-         ("view", "careplan", str(canary.care_plan.pk))),
+        (
+            lambda: theo_page.get(reverse("care_plan_edit", args=[pid])),
+            ("view", "careplan", str(canary.care_plan.pk)),
+        ),
         (lambda: theo_api.get(f"/api/v1/patients/{pid}/care-team/"), ("view", "careteam", str(pid))),
-        (lambda: theo_api.patch(f"/api/v1/patients/{pid}/", {"phone": "555-0000"}, format="json"),
-         ("update", "patient", str(pid))),
-        (lambda: theo_api.patch(f"/api/v1/patients/{pid}/care-plan/",
-                                {"problems": "Grief", "version": 1}, format="json"),
-         ("update", "careplan", str(canary.care_plan.pk))),
-        (lambda: theo_api.post(f"/api/v1/patients/{pid}/care-plan/goals/",
-                               {"description": "Walk daily", "measurable_target": "5 days/week",
-                                "target_date": "2027-01-01"}, format="json"),
-         ("create", "goal", None)),
+        (
+            lambda: theo_api.patch(f"/api/v1/patients/{pid}/", {"phone": "555-0000"}, format="json"),
+            ("update", "patient", str(pid)),
+        ),
+        (
+            lambda: theo_api.patch(
+                f"/api/v1/patients/{pid}/care-plan/", {"problems": "Grief", "version": 1}, format="json"
+            ),
+            ("update", "careplan", str(canary.care_plan.pk)),
+        ),
+        (
+            lambda: theo_api.post(
+                f"/api/v1/patients/{pid}/care-plan/goals/",
+                {
+                    "description": "Walk daily",
+                    "measurable_target": "5 days/week",
+                    "target_date": "2027-01-01",
+                },
+                format="json",
+            ),
+            ("create", "goal", None),
+        ),
     ]
     for call, (action, object_type, object_id) in steps:
         last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
         response = call()
         assert response.status_code in (200, 201), response.status_code
-        rows = [r for r in _rows_for(pid, last)
-                if (r.action, r.object_type) == (action, object_type)
-                and (object_id is None or r.object_id == object_id)]
+        rows = [
+            r
+            for r in _rows_for(pid, last)
+            if (r.action, r.object_type) == (action, object_type)
+            and (object_id is None or r.object_id == object_id)
+        ]
         # (A page may record more reads besides, e.g. the components' sections of the patient
         # page; the row for this record must be among them.)
         assert len(rows) == 1, f"expected one audit row for {action} {object_type} {object_id}"
@@ -70,17 +94,18 @@ def test_no_audit_row_holds_patient_data(world, canary, api_client, page_client)
     pid = canary.pk
     theo = api_client(world.therapist)
     theo.get(f"/api/v1/patients/{pid}/")
-    theo.patch(f"/api/v1/patients/{pid}/", {"first_name": "Zebediahh", "address": "2 Canary Rd"},
-               format="json")
-    api_client(world.admin).patch(f"/api/v1/patients/{pid}/", {"last_name": "Quuxcanaryy"},
-                                  format="json")
+    theo.patch(
+        f"/api/v1/patients/{pid}/", {"first_name": "Zebediahh", "address": "2 Canary Rd"}, format="json"
+    )
+    api_client(world.admin).patch(f"/api/v1/patients/{pid}/", {"last_name": "Quuxcanaryy"}, format="json")
     page_client(world.admin).get(reverse("audit_log"))
-    dump = json.dumps([
-        [row.action, row.object_type, row.object_id, row.request_id, row.changes, str(row)]
-        for row in AuditEvent.objects.all()
-    ])
-    for secret in (CANARY_FIRST, CANARY_LAST, "MRN-CANARY-77", "555-7777", "Canary Lane",
-                   "zebediah@"):
+    dump = json.dumps(
+        [
+            [row.action, row.object_type, row.object_id, row.request_id, row.changes, str(row)]
+            for row in AuditEvent.objects.all()
+        ]
+    )
+    for secret in (CANARY_FIRST, CANARY_LAST, "MRN-CANARY-77", "555-7777", "Canary Lane", "zebediah@"):
         assert secret.lower() not in dump.lower()
     assert AuditEvent.objects.filter(patient_id=pid, action="update").count() == 2
 
@@ -102,8 +127,7 @@ def test_admin_filters_the_audit_log(world, page_client, api_client):
 def test_audit_log_is_not_editable_through_the_application(world, api_client):
     event = AuditEvent.objects.first()
     api = api_client(world.admin)
-    assert api.patch(f"/api/v1/audit/{event.pk}/", {"action": "x"}, format="json").status_code \
-        == 404
+    assert api.patch(f"/api/v1/audit/{event.pk}/", {"action": "x"}, format="json").status_code == 404
     assert api.delete("/api/v1/audit/").status_code == 405
     assert api.post("/api/v1/audit/", {}, format="json").status_code == 405
 
@@ -112,7 +136,6 @@ def test_audit_log_is_not_editable_through_the_application(world, api_client):
 def test_postgresql_refuses_update_and_delete_of_audit_rows(world):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's (CI runs this on PostgreSQL)")
-
 
     event = AuditEvent.objects.first()
     with pytest.raises(DatabaseError), transaction.atomic():

@@ -15,8 +15,9 @@ from tests.careteam.factories import PASSWORD
 
 def test_passwords_are_hashed_with_argon2(world, settings):
     settings.PASSWORD_HASHERS = careteam_settings.PASSWORD_HASHERS
-    user = services.staff_create(actor=world.admin, username="hashy", role="therapist",
-                                 password="Plenty-Long-Pass-7")
+    user = services.staff_create(
+        actor=world.admin, username="hashy", role="therapist", password="Plenty-Long-Pass-7"
+    )
     assert user.password.startswith("argon2$")
     assert user.check_password("Plenty-Long-Pass-7")
 
@@ -41,12 +42,10 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(world, c
 
 
 def test_token_endpoint_wrong_credentials_give_no_hint(world, client):
-    for payload in ({"username": "theo", "password": "nope"},
-                    {"username": "nobody", "password": PASSWORD}):
+    for payload in ({"username": "theo", "password": "nope"}, {"username": "nobody", "password": PASSWORD}):
         response = client.post("/api/v1/auth/token/", payload, content_type="application/json")
         assert response.status_code == 400
-        assert response.json() == {
-            "non_field_errors": ["Unable to log in with provided credentials."]}
+        assert response.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
 
 
 def test_idle_session_expires_after_the_configured_minutes(world, client):
@@ -65,10 +64,12 @@ def test_idle_session_expires_after_the_configured_minutes(world, client):
 
 def test_repeated_token_failures_lock_the_api_too(world, client):
     for _ in range(django_settings.AXES_FAILURE_LIMIT):
-        client.post("/api/v1/auth/token/", {"username": "theo", "password": "wrong"},
-                    content_type="application/json")
-    response = client.post("/api/v1/auth/token/", {"username": "theo", "password": PASSWORD},
-                           content_type="application/json")
+        client.post(
+            "/api/v1/auth/token/", {"username": "theo", "password": "wrong"}, content_type="application/json"
+        )
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "theo", "password": PASSWORD}, content_type="application/json"
+    )
     # The right password is refused now, with the same answer as a wrong one (no hint).
     assert response.status_code == 400
     assert "token" not in response.json()
@@ -95,4 +96,3 @@ def test_activity_renews_the_session_at_most_once_a_minute(world, client):
         clock.shift(datetime.timedelta(minutes=15, seconds=1))
         response = client.get(reverse("patient_list"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-

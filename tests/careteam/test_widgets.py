@@ -12,8 +12,8 @@ CHOICES = [("", "Any"), ("a&b", "A & B"), ("<x>", "<X>"), ("3", "Three")]
 
 def _form(widget):
     class Filter(forms.Form):
-        pick = forms.ChoiceField(required=False, choices=CHOICES, widget=widget,
-                                 label="Pick one")
+        pick = forms.ChoiceField(required=False, choices=CHOICES, widget=widget, label="Pick one")
+
     return Filter
 
 

@@ -28,19 +28,24 @@ def resource_kwargs(w):
 
 
 def import_kwargs(w):
-    job = services.resource_import_start(actor=w.case_manager, filename="r.csv",
-                                         content_type="text/csv", data=CSV)
+    job = services.resource_import_start(
+        actor=w.case_manager, filename="r.csv", content_type="text/csv", data=CSV
+    )
     return {"import_id": job.pk}
 
 
 def need_data(w):
-    return {"domain": "housing", "priority": "high", "status": "open", "assessed_on": "2025-01-10",
-            "notes": "Rent arrears"}
+    return {
+        "domain": "housing",
+        "priority": "high",
+        "status": "open",
+        "assessed_on": "2025-01-10",
+        "notes": "Rent arrears",
+    }
 
 
 def contact_page_data(w):
-    return {"contacted_at": "2025-01-10T10:30", "channel": "phone", "outcome": "reached",
-            "notes": ""}
+    return {"contacted_at": "2025-01-10T10:30", "channel": "phone", "outcome": "reached", "notes": ""}
 
 
 def contact_api_data(w):
@@ -48,13 +53,21 @@ def contact_api_data(w):
 
 
 def referral_data(w):
-    return {"resource": make_resource(actor=w.case_manager).pk, "follow_up_on": "2030-01-01",
-            "note": "Needs a place before March"}
+    return {
+        "resource": make_resource(actor=w.case_manager).pk,
+        "follow_up_on": "2030-01-01",
+        "note": "Needs a place before March",
+    }
 
 
 def resource_data(w):
-    return {"name": "Hope House", "category": "housing", "address": "1 Elm St",
-            "website": "https://hope.example.org/", "is_active": "on"}
+    return {
+        "name": "Hope House",
+        "category": "housing",
+        "address": "1 Elm St",
+        "website": "https://hope.example.org/",
+        "is_active": "on",
+    }
 
 
 def resource_edit_page(w):
@@ -80,57 +93,142 @@ MATRIX = [
     # --- pages: a patient's case management ---------------------------------------------------
     ("casemanagement_patient", "get", patient_kwargs, None, TEAM_READS_PAGE),
     ("casemanagement_need_create", "get", patient_kwargs, None, TEAM_READS_PAGE),
-    ("casemanagement_need_create", "post", patient_kwargs, need_data,
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    (
+        "casemanagement_need_create",
+        "post",
+        patient_kwargs,
+        need_data,
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
     ("casemanagement_contact_create", "get", patient_kwargs, None, TEAM_READS_PAGE),
-    ("casemanagement_contact_create", "post", patient_kwargs, contact_page_data,
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("casemanagement_referral_create", "get", patient_kwargs, None,
-     expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("casemanagement_referral_create", "post", patient_kwargs, referral_data,
-     expect(team=403, case_manager=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    (
+        "casemanagement_contact_create",
+        "post",
+        patient_kwargs,
+        contact_page_data,
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "casemanagement_referral_create",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "casemanagement_referral_create",
+        "post",
+        patient_kwargs,
+        referral_data,
+        expect(team=403, case_manager=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
     ("casemanagement_referral_detail", "get", referral_kwargs, None, TEAM_READS_PAGE),
-    ("casemanagement_referral_status", "post", referral_kwargs, lambda w: {"status": "sent"},
-     expect(team=403, case_manager=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("casemanagement_follow_ups", "get", None, None,
-     expect(team=403, case_manager=200, admin=403, outsider=403, anonymous=PAGE_ANON)),
+    (
+        "casemanagement_referral_status",
+        "post",
+        referral_kwargs,
+        lambda w: {"status": "sent"},
+        expect(team=403, case_manager=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "casemanagement_follow_ups",
+        "get",
+        None,
+        None,
+        expect(team=403, case_manager=200, admin=403, outsider=403, anonymous=PAGE_ANON),
+    ),
     # --- pages: the directory and its imports -------------------------------------------------
     ("casemanagement_resource_list", "get", None, None, ALL_STAFF_PAGE),
     ("casemanagement_resource_detail", "get", resource_kwargs, None, ALL_STAFF_PAGE),
     ("casemanagement_resource_create", "get", None, None, MANAGERS_PAGE),
-    ("casemanagement_resource_create", "post", None, resource_data,
-     expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON)),
+    (
+        "casemanagement_resource_create",
+        "post",
+        None,
+        resource_data,
+        expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON),
+    ),
     ("casemanagement_resource_edit", "get", resource_kwargs, None, MANAGERS_PAGE),
-    ("casemanagement_resource_edit", "post", resource_kwargs, resource_edit_page,
-     expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON)),
+    (
+        "casemanagement_resource_edit",
+        "post",
+        resource_kwargs,
+        resource_edit_page,
+        expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON),
+    ),
     ("casemanagement_imports", "get", None, None, MANAGERS_PAGE),
-    ("casemanagement_imports", "post", None, upload_page,
-     expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON)),
+    (
+        "casemanagement_imports",
+        "post",
+        None,
+        upload_page,
+        expect(team=403, case_manager=302, admin=302, outsider=403, anonymous=PAGE_ANON),
+    ),
     ("casemanagement_import_detail", "get", import_kwargs, None, MANAGERS_PAGE),
     # --- API: a patient's case management -----------------------------------------------------
     ("api_need_list", "get", patient_kwargs, None, TEAM_READS_API),
-    ("api_need_list", "post", patient_kwargs, need_data,
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_need_list",
+        "post",
+        patient_kwargs,
+        need_data,
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_contact_list", "get", patient_kwargs, None, TEAM_READS_API),
-    ("api_contact_list", "post", patient_kwargs, contact_api_data,
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_contact_list",
+        "post",
+        patient_kwargs,
+        contact_api_data,
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_referral_list", "get", patient_kwargs, None, TEAM_READS_API),
-    ("api_referral_list", "post", patient_kwargs, referral_data,
-     expect(team=403, case_manager=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_referral_list",
+        "post",
+        patient_kwargs,
+        referral_data,
+        expect(team=403, case_manager=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_referral_detail", "get", referral_kwargs, None, TEAM_READS_API),
-    ("api_referral_status", "post", referral_kwargs, lambda w: {"status": "sent", "note": "Faxed"},
-     expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_follow_up_list", "get", None, None,
-     expect(team=403, case_manager=200, admin=403, outsider=403, anonymous=API_ANON)),
+    (
+        "api_referral_status",
+        "post",
+        referral_kwargs,
+        lambda w: {"status": "sent", "note": "Faxed"},
+        expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_follow_up_list",
+        "get",
+        None,
+        None,
+        expect(team=403, case_manager=200, admin=403, outsider=403, anonymous=API_ANON),
+    ),
     # --- API: the directory and its imports ---------------------------------------------------
     ("api_resource_list", "get", None, None, ALL_STAFF_API),
-    ("api_resource_list", "post", None, lambda w: {"name": "Hope House", "category": "housing"},
-     expect(team=403, case_manager=201, admin=201, outsider=403, anonymous=API_ANON)),
+    (
+        "api_resource_list",
+        "post",
+        None,
+        lambda w: {"name": "Hope House", "category": "housing"},
+        expect(team=403, case_manager=201, admin=201, outsider=403, anonymous=API_ANON),
+    ),
     ("api_resource_detail", "get", resource_kwargs, None, ALL_STAFF_API),
-    ("api_resource_detail", "patch", resource_kwargs, lambda w: {"hours": "24/7", "version": 1},
-     MANAGERS_API),
+    (
+        "api_resource_detail",
+        "patch",
+        resource_kwargs,
+        lambda w: {"hours": "24/7", "version": 1},
+        MANAGERS_API,
+    ),
     ("api_resource_import_list", "get", None, None, MANAGERS_API),
-    ("api_resource_import_list", "post", None, upload_api,
-     expect(team=403, case_manager=201, admin=201, outsider=403, anonymous=API_ANON)),
+    (
+        "api_resource_import_list",
+        "post",
+        None,
+        upload_api,
+        expect(team=403, case_manager=201, admin=201, outsider=403, anonymous=API_ANON),
+    ),
     ("api_resource_import_detail", "get", import_kwargs, None, MANAGERS_API),
 ]

@@ -33,15 +33,18 @@ def _csv() -> tuple[bytes, dict[int, str]]:
     return ("\n".join(lines) + "\n").encode(), bad
 
 
-def test_live_worker_imports_in_chunks_and_progress_is_visible(live_celery_worker, world, api_client,
-                                                               settings):
+def test_live_worker_imports_in_chunks_and_progress_is_visible(
+    live_celery_worker, world, api_client, settings
+):
     settings.CASEMANAGEMENT_IMPORT_CHUNK_SIZE = 20  # stored on the import, read by the worker
     data, bad = _csv()
     assert 0 < len(bad) < 20
     carmen = api_client(world.case_manager)
-    response = carmen.post("/api/v1/resource-imports/",
-                           {"file": SimpleUploadedFile("big.csv", data, content_type="text/csv")},
-                           format="multipart")
+    response = carmen.post(
+        "/api/v1/resource-imports/",
+        {"file": SimpleUploadedFile("big.csv", data, content_type="text/csv")},
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
     url = response.json()["progress_url"]
     assert response.json()["total"] == ROWS
@@ -63,7 +66,11 @@ def test_live_worker_imports_in_chunks_and_progress_is_visible(live_celery_worke
     assert seen == sorted(seen)  # never goes backwards
     assert (body["total"], body["processed"]) == (ROWS, ROWS)
     assert (body["created"], body["updated"], body["unchanged"], body["rejected"]) == (
-        ROWS - len(bad), 0, 0, len(bad))
+        ROWS - len(bad),
+        0,
+        0,
+        len(bad),
+    )
     assert [row["line"] for row in body["rejected_rows"]] == sorted(bad)
     for row in body["rejected_rows"]:
         assert row["reason"].startswith(bad[row["line"]]), row

@@ -33,17 +33,26 @@ def test_nobody_signed_in_reads_nothing(world, api_client, page_client):
 
 @pytest.mark.parametrize("who", ["case_manager", "admin"])
 def test_case_managers_and_admins_add_resources(world, api_client, who):
-    response = api_client(getattr(world, who)).post(API, {
-        "name": "Riverside Food Bank", "category": "food", "address": "7 Riverside Walk",
-        "website": "https://food.example.org/", "external_id": "RFB-1"}, format="json")
+    response = api_client(getattr(world, who)).post(
+        API,
+        {
+            "name": "Riverside Food Bank",
+            "category": "food",
+            "address": "7 Riverside Walk",
+            "website": "https://food.example.org/",
+            "external_id": "RFB-1",
+        },
+        format="json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["name"] == "Riverside Food Bank" and body["is_active"] is True
     assert body["version"] == 1
     resource = CommunityResource.objects.get(pk=body["id"])
     assert resource.updated_by == getattr(world, who)
-    assert AuditEvent.objects.filter(object_type="resource", object_id=str(resource.pk),
-                                     action="create", actor=getattr(world, who)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="resource", object_id=str(resource.pk), action="create", actor=getattr(world, who)
+    ).exists()
 
 
 @pytest.mark.parametrize("who", ["therapist", "psychiatrist", "outsider"])
@@ -51,24 +60,31 @@ def test_other_clinicians_may_not_add_or_edit_resources(world, api_client, page_
     resource = make_resource(actor=world.case_manager, name="Harbor Housing")
     user = getattr(world, who)
     before = CommunityResource.objects.count()
-    assert api_client(user).post(API, {"name": "X", "category": "food"},
-                                 format="json").status_code == 403
-    assert api_client(user).patch(f"{API}{resource.pk}/", {"name": "X", "version": 1},
-                                  format="json").status_code == 403
-    assert page_client(user).post(reverse("casemanagement_resource_create"),
-                                  {"name": "X", "category": "food"}).status_code == 403
+    assert api_client(user).post(API, {"name": "X", "category": "food"}, format="json").status_code == 403
+    assert (
+        api_client(user).patch(f"{API}{resource.pk}/", {"name": "X", "version": 1}, format="json").status_code
+        == 403
+    )
+    assert (
+        page_client(user)
+        .post(reverse("casemanagement_resource_create"), {"name": "X", "category": "food"})
+        .status_code
+        == 403
+    )
     assert CommunityResource.objects.count() == before
     resource.refresh_from_db()
     assert resource.name == "Harbor Housing" and resource.version == 1
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"name": "Shelter", "category": "spaceflight"}, "category", "is not a valid choice"),
-    ({"name": "Shelter", "category": "housing", "website": "not a url"}, "website",
-     "Enter a valid URL."),
-    ({"name": "", "category": "housing"}, "name", "may not be blank"),
-    ({"name": "x" * 201, "category": "housing"}, "name", "no more than 200 characters"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "Shelter", "category": "spaceflight"}, "category", "is not a valid choice"),
+        ({"name": "Shelter", "category": "housing", "website": "not a url"}, "website", "Enter a valid URL."),
+        ({"name": "", "category": "housing"}, "name", "may not be blank"),
+        ({"name": "x" * 201, "category": "housing"}, "name", "no more than 200 characters"),
+    ],
+)
 def test_bad_resource_input_is_refused_on_the_api(world, api_client, data, field, message):
     before = CommunityResource.objects.count(), AuditEvent.objects.count()
     response = api_client(world.case_manager).post(API, data, format="json")
@@ -78,12 +94,14 @@ def test_bad_resource_input_is_refused_on_the_api(world, api_client, data, field
     assert (CommunityResource.objects.count(), AuditEvent.objects.count()) == before
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"name": "Shelter", "category": "spaceflight"}, "category", "Select a valid choice."),
-    ({"name": "Shelter", "category": "housing", "website": "not a url"}, "website",
-     "Enter a valid URL."),
-    ({"name": "", "category": "housing"}, "name", "This field is required."),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "Shelter", "category": "spaceflight"}, "category", "Select a valid choice."),
+        ({"name": "Shelter", "category": "housing", "website": "not a url"}, "website", "Enter a valid URL."),
+        ({"name": "", "category": "housing"}, "name", "This field is required."),
+    ],
+)
 def test_bad_resource_input_is_refused_on_the_page(world, page_client, data, field, message):
     before = CommunityResource.objects.count()
     response = page_client(world.admin).post(reverse("casemanagement_resource_create"), data)
@@ -100,12 +118,14 @@ def test_external_id_is_unique_when_set(world, api_client, page_client):
     make_resource(actor=world.case_manager, external_id="")
     before = CommunityResource.objects.count()
     response = api_client(world.case_manager).post(
-        API, {"name": "Copy", "category": "food", "external_id": "EXT-1"}, format="json")
+        API, {"name": "Copy", "category": "food", "external_id": "EXT-1"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {"external_id": ["Another resource already has this external id."]}
-    page = page_client(world.case_manager).post(reverse("casemanagement_resource_create"),
-                                                {"name": "Copy", "category": "food",
-                                                 "external_id": "EXT-1"})
+    page = page_client(world.case_manager).post(
+        reverse("casemanagement_resource_create"),
+        {"name": "Copy", "category": "food", "external_id": "EXT-1"},
+    )
     assert page.status_code == 400
     assert "Another resource already has this external id." in page.content.decode()
     assert CommunityResource.objects.count() == before
@@ -113,12 +133,27 @@ def test_external_id_is_unique_when_set(world, api_client, page_client):
 
 
 def test_search_and_filters(world, api_client, page_client):
-    make_resource(actor=world.case_manager, name="Harbor Housing", category="housing",
-                  address="12 Quay Street", description="Emergency shelter")
-    make_resource(actor=world.case_manager, name="Tenants' Advice", category="legal",
-                  address="48 North Road", description="Eviction notices and tenancy rights")
-    make_resource(actor=world.case_manager, name="Old Shelter", category="housing",
-                  is_active=False, address="1 Gone Lane")
+    make_resource(
+        actor=world.case_manager,
+        name="Harbor Housing",
+        category="housing",
+        address="12 Quay Street",
+        description="Emergency shelter",
+    )
+    make_resource(
+        actor=world.case_manager,
+        name="Tenants' Advice",
+        category="legal",
+        address="48 North Road",
+        description="Eviction notices and tenancy rights",
+    )
+    make_resource(
+        actor=world.case_manager,
+        name="Old Shelter",
+        category="housing",
+        is_active=False,
+        address="1 Gone Lane",
+    )
     carmen = api_client(world.case_manager)
 
     def names(**params):
@@ -139,17 +174,16 @@ def test_search_and_filters(world, api_client, page_client):
     page = page_client(world.therapist)
     body = page.get(reverse("casemanagement_resource_list"), {"q": "shelter"}).content.decode()
     assert "Harbor Housing" in body and "Old Shelter" not in body  # the page shows active ones
-    body = page.get(reverse("casemanagement_resource_list"),
-                    {"q": "shelter", "active": "all"}).content.decode()
+    body = page.get(
+        reverse("casemanagement_resource_list"), {"q": "shelter", "active": "all"}
+    ).content.decode()
     assert "Old Shelter" in body
-    partial = page.get(reverse("casemanagement_resource_list"), {"category": "legal"},
-                       HTTP_HX_REQUEST="true")
+    partial = page.get(reverse("casemanagement_resource_list"), {"category": "legal"}, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200
     assert "<table" not in partial.content.decode() and "Tenants" in partial.content.decode()
 
 
-def test_edit_with_the_current_version_saves_and_a_stale_one_is_refused(world, api_client,
-                                                                        page_client):
+def test_edit_with_the_current_version_saves_and_a_stale_one_is_refused(world, api_client, page_client):
     resource = make_resource(actor=world.case_manager, name="Harbor Housing")
     url = f"{API}{resource.pk}/"
     carmen, ada = api_client(world.case_manager), api_client(world.admin)
@@ -162,22 +196,32 @@ def test_edit_with_the_current_version_saves_and_a_stale_one_is_refused(world, a
     assert (resource.hours, resource.version) == ("24/7", 2)
 
     edit = reverse("casemanagement_resource_edit", args=[resource.pk])
-    form = {"name": "Harbor Housing", "category": "housing", "hours": "Weekdays",
-            "is_active": "on", "version": "1"}
+    form = {
+        "name": "Harbor Housing",
+        "category": "housing",
+        "hours": "Weekdays",
+        "is_active": "on",
+        "version": "1",
+    }
     page = page_client(world.admin).post(edit, form)
     assert page.status_code == 409 and "Not saved." in page.content.decode()
     saved = page_client(world.admin).post(edit, {**form, "version": "2"})
     assert saved.status_code == 302
     resource.refresh_from_db()
     assert (resource.hours, resource.version) == ("Weekdays", 3)
-    assert AuditEvent.objects.filter(object_type="resource", object_id=str(resource.pk),
-                                     action="conflict").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            object_type="resource", object_id=str(resource.pk), action="conflict"
+        ).count()
+        == 2
+    )
 
 
 def test_bad_edit_changes_nothing(world, api_client):
     resource = make_resource(actor=world.case_manager, website="https://ok.example.org/")
-    response = api_client(world.admin).patch(f"{API}{resource.pk}/",
-                                             {"website": "nope", "version": 1}, format="json")
+    response = api_client(world.admin).patch(
+        f"{API}{resource.pk}/", {"website": "nope", "version": 1}, format="json"
+    )
     assert response.status_code == 400 and list(response.json()) == ["website"]
     resource.refresh_from_db()
     assert (resource.website, resource.version) == ("https://ok.example.org/", 1)
@@ -187,10 +231,12 @@ def test_deactivating_keeps_the_resource_but_hides_it_from_new_referrals(world, 
     resource = make_resource(actor=world.case_manager, name="Closing Soon")
     response = page_client(world.case_manager).post(
         reverse("casemanagement_resource_edit", args=[resource.pk]),
-        {"name": "Closing Soon", "category": "housing", "version": "1"})  # box unticked
+        {"name": "Closing Soon", "category": "housing", "version": "1"},
+    )  # box unticked
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.is_active is False
     form = page_client(world.case_manager).get(
-        reverse("casemanagement_referral_create", args=[world.patient.pk]))
+        reverse("casemanagement_referral_create", args=[world.patient.pk])
+    )
     assert "Closing Soon" not in form.content.decode()

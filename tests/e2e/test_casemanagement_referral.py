@@ -24,8 +24,9 @@ def sign_in(page, base, username, password):
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_case_manager_imports_resources_and_follows_a_referral(world, live_server, page,
-                                                               celery_eager, tmp_path):
+def test_case_manager_imports_resources_and_follows_a_referral(
+    world, live_server, page, celery_eager, tmp_path
+):
     base = live_server.url
     csv_file = tmp_path / "resources.csv"
     csv_file.write_text(CSV)
@@ -50,7 +51,9 @@ def test_case_manager_imports_resources_and_follows_a_referral(world, live_serve
     report = page.get_by_role("row").filter(has_text="Unknown category")
     expect(report.get_by_role("cell").first).to_have_text("4")
     assert sorted(CommunityResource.objects.values_list("name", flat=True)) == [
-        "Harbor Housing", "Riverside Food Bank"]
+        "Harbor Housing",
+        "Riverside Food Bank",
+    ]
 
     # Refer Jordan to the housing resource.
     page.get_by_role("link", name="Resource directory").click()
@@ -77,12 +80,17 @@ def test_case_manager_imports_resources_and_follows_a_referral(world, live_serve
     card.get_by_label("New status").select_option("accepted")
     card.get_by_role("button", name="Update status").click()
     expect(page.get_by_text("Referral to Harbor Housing is now accepted.")).to_be_visible()
-    expect(page.get_by_role("article").filter(has_text="Harbor Housing").get_by_role(
-        "heading")).to_have_text("Harbor Housing Accepted")
+    expect(page.get_by_role("article").filter(has_text="Harbor Housing").get_by_role("heading")).to_have_text(
+        "Harbor Housing Accepted"
+    )
 
     # The history, complete and in order.
-    history = page.get_by_role("article").filter(has_text="Harbor Housing").get_by_role(
-        "list", name="Status history").get_by_role("listitem")
+    history = (
+        page.get_by_role("article")
+        .filter(has_text="Harbor Housing")
+        .get_by_role("list", name="Status history")
+        .get_by_role("listitem")
+    )
     expect(history).to_have_count(3)
     expect(history.nth(0)).to_contain_text("Created as Draft")
     expect(history.nth(0)).to_contain_text("Notice to quit received")

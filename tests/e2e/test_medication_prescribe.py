@@ -63,7 +63,10 @@ def test_psychiatrist_starts_an_ssri_and_changes_the_dose(world, live_server, pa
     # The patient page tells the same story.
     page.get_by_role("link", name="Back to the patient").click()
     # (the trend chart marks the change on its time axis too; this is the medication section)
-    expect(page.get_by_role("listitem").filter(
-        has_text="Sertraline: dose changed from 50 mg to 100 mg")).to_be_visible()
+    expect(
+        page.get_by_role("listitem").filter(has_text="Sertraline: dose changed from 50 mg to 100 mg")
+    ).to_be_visible()
     assert list(MedicationOrder.objects.order_by("id").values_list("status", flat=True)) == [
-        "changed", "active"]
+        "changed",
+        "active",
+    ]

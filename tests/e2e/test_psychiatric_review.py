@@ -26,9 +26,12 @@ def test_psychiatrist_reviews_a_patient_who_is_not_improving(world, live_server,
     today = timezone.localdate()
     for total, weeks_ago in ((18, 11), (16, 4), (15, 0)):
         therapy_services.assessment_record(
-            actor=world.therapist, patient=world.patient, instrument="PHQ9",
+            actor=world.therapist,
+            patient=world.patient,
+            instrument="PHQ9",
             answers=[3] * (total // 3) + [0] * (9 - total // 3),
-            administered_on=today - datetime.timedelta(weeks=weeks_ago))
+            administered_on=today - datetime.timedelta(weeks=weeks_ago),
+        )
     assert Flag.objects.filter(patient=world.patient, category="clinical_change").exists()
 
     base = live_server.url

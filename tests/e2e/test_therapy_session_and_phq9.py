@@ -12,8 +12,17 @@ from tests.therapy.factories import make_course
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # PHQ-9 answers as the patient gave them: total 11, "moderate".
-PHQ9 = ["More than half the days", "Several days", "More than half the days", "Several days",
-        "Several days", "More than half the days", "Several days", "Several days", "Not at all"]
+PHQ9 = [
+    "More than half the days",
+    "Several days",
+    "More than half the days",
+    "Several days",
+    "Several days",
+    "More than half the days",
+    "Several days",
+    "Several days",
+    "Not at all",
+]
 
 
 def test_therapist_records_a_session_and_a_phq9(world, live_server, page):
@@ -45,8 +54,7 @@ def test_therapist_records_a_session_and_a_phq9(world, live_server, page):
     # The PHQ-9, one question at a time.
     page.get_by_role("link", name="Record PHQ-9").click()
     for number, answer in enumerate(PHQ9, start=1):
-        page.get_by_role("group", name=re.compile(rf"^{number}\. ")).get_by_label(
-            answer, exact=True).check()
+        page.get_by_role("group", name=re.compile(rf"^{number}\. ")).get_by_label(answer, exact=True).check()
     page.get_by_role("button", name="Save PHQ-9").click()
 
     expect(page.get_by_text("PHQ-9 recorded.")).to_be_visible()

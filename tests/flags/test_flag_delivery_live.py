@@ -20,24 +20,31 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def counts(flag):
     """Notifications per (recipient, channel) for one flag."""
-    return Counter(Notification.objects.filter(flag=flag).values_list("recipient__username",
-                                                                         "channel"))
+    return Counter(Notification.objects.filter(flag=flag).values_list("recipient__username", "channel"))
 
 
 EXPECTED_SIDE_EFFECT = {("priya", "in_app"): 1, ("priya", "email"): 1, ("carmen", "in_app"): 1}
 
 
-def test_side_effect_report_reaches_the_team_through_a_live_worker(world, live_celery_worker,
-                                                                   api_client):
+def test_side_effect_report_reaches_the_team_through_a_live_worker(world, live_celery_worker, api_client):
     order = make_order(world)
     response = api_client(world.therapist).post(
         f"/api/v1/patients/{world.patient.pk}/side-effects/",
-        {"order": order.pk, "symptom": "Tremor", "severity": "moderate",
-         "onset_date": str(order.start_date + datetime.timedelta(days=3))}, format="json")
+        {
+            "order": order.pk,
+            "symptom": "Tremor",
+            "severity": "moderate",
+            "onset_date": str(order.start_date + datetime.timedelta(days=3)),
+        },
+        format="json",
+    )
     assert response.status_code == 201
     flag = Flag.objects.get(source_type="sideeffectreport", source_id=response.json()["id"])
-    wait_for(lambda: OutboxMessage.objects.filter(flag=flag, delivered_at__isnull=False).exists(),
-             timeout=30, what="delivery by the worker")
+    wait_for(
+        lambda: OutboxMessage.objects.filter(flag=flag, delivered_at__isnull=False).exists(),
+        timeout=30,
+        what="delivery by the worker",
+    )
     assert counts(flag) == EXPECTED_SIDE_EFFECT
     priya = Notification.objects.get(flag=flag, recipient=world.psychiatrist, channel="in_app")
     assert priya.action_required
@@ -53,8 +60,9 @@ def test_side_effect_report_reaches_the_team_through_a_live_worker(world, live_c
     assert api_client(world.outsider).get(f"/api/v1/flags/{flag.pk}/").status_code == 404
 
 
-def test_flag_raised_while_redis_is_down_arrives_once_when_it_is_back(world, own_redis, tmp_path,
-                                                                      page_client):
+def test_flag_raised_while_redis_is_down_arrives_once_when_it_is_back(
+    world, own_redis, tmp_path, page_client
+):
     queue = new_queue()
     worker = CeleryWorker(broker_url=own_redis.url, queue=queue, logdir=tmp_path)
     with CeleryClientConfig(broker_url=own_redis.url, queue=queue):
@@ -64,7 +72,8 @@ def test_flag_raised_while_redis_is_down_arrives_once_when_it_is_back(world, own
             started = time.monotonic()
             response = page_client(world.therapist).post(
                 reverse("flag_create", args=[world.patient.pk]),
-                {"category": "side_effect", "severity": "routine", "message": "Rash"})
+                {"category": "side_effect", "severity": "routine", "message": "Rash"},
+            )
             elapsed = time.monotonic() - started
             assert response.status_code == 302, "raising a flag must not fail with Redis down"
             assert elapsed < 1, f"raising a flag waited {elapsed:.1f}s on Redis"
@@ -77,43 +86,60 @@ def test_flag_raised_while_redis_is_down_arrives_once_when_it_is_back(world, own
             # The beat job's re-publish (here run as its time comes), twice for good measure.
             for _ in range(2):
                 flags.outbox_republish(now=outbox.created_at + _after())
-            wait_for(lambda: OutboxMessage.objects.get(pk=outbox.pk).delivered_at, timeout=60,
-                     what="delivery after Redis came back")
+            wait_for(
+                lambda: OutboxMessage.objects.get(pk=outbox.pk).delivered_at,
+                timeout=60,
+                what="delivery after Redis came back",
+            )
             time.sleep(2)  # a second delivery, if any, would land now
             assert counts(flag) == EXPECTED_SIDE_EFFECT
         finally:
             worker.stop()
 
 
-def test_worker_killed_mid_delivery_delivers_exactly_once_after_restart(world, own_redis,
-                                                                        tmp_path, api_client):
+def test_worker_killed_mid_delivery_delivers_exactly_once_after_restart(
+    world, own_redis, tmp_path, api_client
+):
     queue = new_queue()
     # Slow delivery (a pause between recipients, patched in by the worker's app module) so the
     # kill lands in the middle of it, and a short visibility timeout so the unacknowledged task
     # is handed out again soon.
-    worker = CeleryWorker(broker_url=own_redis.url, queue=queue, logdir=tmp_path,
-                          app="tests.slow_delivery:app",
-                          SLOW_DELIVERY_SECONDS="3", CELERY_VISIBILITY_TIMEOUT="5",
-                          CELERY_UNACKED_RESTORE_INTERVAL="1", CELERY_UNACKED_RESTORE_THROTTLE="1")
+    worker = CeleryWorker(
+        broker_url=own_redis.url,
+        queue=queue,
+        logdir=tmp_path,
+        app="tests.slow_delivery:app",
+        SLOW_DELIVERY_SECONDS="3",
+        CELERY_VISIBILITY_TIMEOUT="5",
+        CELERY_UNACKED_RESTORE_INTERVAL="1",
+        CELERY_UNACKED_RESTORE_THROTTLE="1",
+    )
     with CeleryClientConfig(broker_url=own_redis.url, queue=queue):
         worker.start()
         try:
             response = api_client(world.therapist).post(
                 f"/api/v1/patients/{world.patient.pk}/flags/",
                 {"category": "side_effect", "severity": "routine", "message": "Dizzy"},
-                format="json")
+                format="json",
+            )
             assert response.status_code == 201
             flag = Flag.objects.get()
-            wait_for(lambda: Notification.objects.filter(flag=flag).exists(), timeout=30,
-                     what="the worker to start delivering")
+            wait_for(
+                lambda: Notification.objects.filter(flag=flag).exists(),
+                timeout=30,
+                what="the worker to start delivering",
+            )
             worker.kill()
             partial = counts(flag)
             assert 0 < sum(partial.values()) < sum(EXPECTED_SIDE_EFFECT.values())
             assert OutboxMessage.objects.get(flag=flag).delivered_at is None
 
             worker.start()  # the same task is redelivered (acks_late) and finishes the job
-            wait_for(lambda: OutboxMessage.objects.get(flag=flag).delivered_at, timeout=90,
-                     what="redelivery after the restart")
+            wait_for(
+                lambda: OutboxMessage.objects.get(flag=flag).delivered_at,
+                timeout=90,
+                what="redelivery after the restart",
+            )
             time.sleep(2)
             assert counts(flag) == EXPECTED_SIDE_EFFECT
             assert "deliver_flag_event" in worker.log.read_text()

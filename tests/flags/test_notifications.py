@@ -17,8 +17,13 @@ from tests.patients.factories import make_patient
 
 def test_api_lists_own_notifications_newest_first(world, api_client):
     first = delivered_flag(patient=world.patient, by=world.therapist)
-    second = delivered_flag(patient=world.patient, by=world.therapist, category="safety",
-                            severity="urgent", message="Plan to harm")
+    second = delivered_flag(
+        patient=world.patient,
+        by=world.therapist,
+        category="safety",
+        severity="urgent",
+        message="Plan to harm",
+    )
     body = api_client(world.psychiatrist).get("/api/v1/notifications/").json()
     assert [row["flag"] for row in body["results"]] == [second.pk, first.pk]
     row = body["results"][0]
@@ -31,12 +36,12 @@ def test_api_lists_own_notifications_newest_first(world, api_client):
 def test_marking_read(world, api_client):
     delivered_flag(patient=world.patient, by=world.therapist)
     note = Notification.objects.get(recipient=world.case_manager, channel="in_app")
-    assert api_client(world.psychiatrist).post(
-        f"/api/v1/notifications/{note.pk}/read/").status_code == 404  # not hers
+    assert (
+        api_client(world.psychiatrist).post(f"/api/v1/notifications/{note.pk}/read/").status_code == 404
+    )  # not hers
     response = api_client(world.case_manager).post(f"/api/v1/notifications/{note.pk}/read/")
     assert response.status_code == 200 and response.json()["read"] is True
-    assert api_client(world.case_manager).get(
-        "/api/v1/notifications/?unread=true").json()["count"] == 0
+    assert api_client(world.case_manager).get("/api/v1/notifications/?unread=true").json()["count"] == 0
 
 
 def test_inbox_page_and_header_count(world, page_client):
@@ -64,12 +69,16 @@ def test_polling_the_count_does_not_keep_an_idle_session_alive(world, client):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_no_patient_data_in_task_arguments_emails_or_logs(world, caplog, monkeypatch,
-                                                          django_capture_on_commit_callbacks,
-                                                          celery_eager, api_client):
-    canary = make_patient(actor=world.admin, first_name="Zebediah", last_name="Quuxcanary",
-                          record_number="MRN-CANARY-9",
-                          team=[(world.therapist, "therapist"), (world.psychiatrist, "psychiatrist")])
+def test_no_patient_data_in_task_arguments_emails_or_logs(
+    world, caplog, monkeypatch, django_capture_on_commit_callbacks, celery_eager, api_client
+):
+    canary = make_patient(
+        actor=world.admin,
+        first_name="Zebediah",
+        last_name="Quuxcanary",
+        record_number="MRN-CANARY-9",
+        team=[(world.therapist, "therapist"), (world.psychiatrist, "psychiatrist")],
+    )
     published = []
     original = deliver_flag_event.apply_async
 
@@ -82,8 +91,9 @@ def test_no_patient_data_in_task_arguments_emails_or_logs(world, caplog, monkeyp
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client(world.therapist).post(
             f"/api/v1/patients/{canary.pk}/flags/",
-            {"category": "safety", "severity": "urgent",
-             "message": "Zebediah Quuxcanary said he has a plan"}, format="json")
+            {"category": "safety", "severity": "urgent", "message": "Zebediah Quuxcanary said he has a plan"},
+            format="json",
+        )
     assert response.status_code == 201
     assert published and all(isinstance(a, int) for p in published for a in p["args"])
     assert mail.outbox, "the urgent flag must have been emailed"

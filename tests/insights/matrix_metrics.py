@@ -7,8 +7,6 @@ sees theirs, which hold none of Jordan's records), the admin sees everyone's agg
 from tests.matrix import API_ANON, PAGE_ANON, expect
 
 MATRIX: list = [
-    ("team_metrics", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
-    ("api_team_metrics", "get", None, None,
-     expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    ("team_metrics", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
+    ("api_team_metrics", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
 ]

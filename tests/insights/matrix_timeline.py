@@ -11,8 +11,18 @@ def patient_kwargs(w):
 
 
 MATRIX: list = [
-    ("patient_timeline", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON)),
-    ("api_patient_timeline", "get", patient_kwargs, None,
-     expect(team=200, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "patient_timeline",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
+    (
+        "api_patient_timeline",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
 ]

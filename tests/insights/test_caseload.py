@@ -21,26 +21,36 @@ API = "/api/v1/caseload/"
 
 
 def theos_patient(world, **names):
-    return make_patient(actor=world.admin, team=[(world.therapist, Role.THERAPIST),
-                                                 (world.psychiatrist, Role.PSYCHIATRIST)], **names)
+    return make_patient(
+        actor=world.admin,
+        team=[(world.therapist, Role.THERAPIST), (world.psychiatrist, Role.PSYCHIATRIST)],
+        **names,
+    )
 
 
 def with_summary(world, *, baseline, latest, count=2, **names):
     """A patient whose PHQ-9 summary is set directly (arithmetic cases PHQ-9 cannot reach)."""
     patient = theos_patient(world, **names)
     today = timezone.localdate()
-    PatientSummary.objects.update_or_create(patient=patient, defaults={
-        "phq9_baseline": baseline, "phq9_latest": latest, "phq9_count": count,
-        "phq9_baseline_on": today - datetime.timedelta(weeks=6),
-        "phq9_latest_on": today})
+    PatientSummary.objects.update_or_create(
+        patient=patient,
+        defaults={
+            "phq9_baseline": baseline,
+            "phq9_latest": latest,
+            "phq9_count": count,
+            "phq9_baseline_on": today - datetime.timedelta(weeks=6),
+            "phq9_latest_on": today,
+        },
+    )
     return patient
 
 
 def set_review_date(world, patient, day):
     """The care plan's next review date, set as a clinician sets it (the service)."""
     plan = CarePlan.objects.get(patient=patient)
-    patient_services.care_plan_update(actor=world.therapist, patient=patient,
-                                      version=plan.version, next_review_date=day)
+    patient_services.care_plan_update(
+        actor=world.therapist, patient=patient, version=plan.version, next_review_date=day
+    )
 
 
 def phq9_answers(total: int) -> list[int]:
@@ -53,9 +63,12 @@ def record_phq9(world, patient, totals, *, weeks_apart=2):
     today = timezone.localdate()
     for i, total in enumerate(totals):
         therapy_services.assessment_record(
-            actor=world.therapist, patient=patient, instrument="PHQ9",
+            actor=world.therapist,
+            patient=patient,
+            instrument="PHQ9",
             answers=phq9_answers(total),
-            administered_on=today - datetime.timedelta(weeks=weeks_apart * (len(totals) - 1 - i)))
+            administered_on=today - datetime.timedelta(weeks=weeks_apart * (len(totals) - 1 - i)),
+        )
 
 
 def rows_by_patient(client, url=API):
@@ -64,17 +77,20 @@ def rows_by_patient(client, url=API):
     return {row["patient"]: row for row in response.json()["results"]}
 
 
-@pytest.mark.parametrize(("baseline", "latest", "status", "pct"), [
-    (100, 76, "not-improving", -24.0),
-    (100, 75, "partial-response", -25.0),
-    (100, 51, "partial-response", -49.0),
-    (100, 50, "response", -50.0),
-    (10, 12, "not-improving", 20.0),
-    (10, 5, "response", -50.0),
-    (10, 4, "remission", -60.0),
-    (5, 5, "not-improving", 0.0),
-    (6, 4, "remission", -33.3),
-])
+@pytest.mark.parametrize(
+    ("baseline", "latest", "status", "pct"),
+    [
+        (100, 76, "not-improving", -24.0),
+        (100, 75, "partial-response", -25.0),
+        (100, 51, "partial-response", -49.0),
+        (100, 50, "response", -50.0),
+        (10, 12, "not-improving", 20.0),
+        (10, 5, "response", -50.0),
+        (10, 4, "remission", -60.0),
+        (5, 5, "not-improving", 0.0),
+        (6, 4, "remission", -33.3),
+    ],
+)
 def test_status_at_each_threshold(world, api_client, baseline, latest, status, pct):
     patient = with_summary(world, baseline=baseline, latest=latest)
     row = rows_by_patient(api_client(world.therapist))[patient.pk]
@@ -84,18 +100,21 @@ def test_status_at_each_threshold(world, api_client, baseline, latest, status, p
     assert row["phq9_change"] == latest - baseline
 
 
-@pytest.mark.parametrize(("totals", "status"), [
-    ([20, 15], "partial-response"),   # 25% down
-    ([20, 16], "not-improving"),      # 20% down
-    ([20, 10], "response"),           # 50% down
-    ([20, 11], "partial-response"),   # 45% down
-    ([16, 12], "partial-response"),   # 25% down
-    ([16, 13], "not-improving"),      # 18.75% down
-    ([16, 8], "response"),            # 50% down
-    ([20, 5], "response"),            # PHQ-9 5 is not remission
-    ([20, 4], "remission"),           # PHQ-9 4 is
-    ([12, 14, 9], "partial-response"),  # latest against the first, not the highest
-])
+@pytest.mark.parametrize(
+    ("totals", "status"),
+    [
+        ([20, 15], "partial-response"),  # 25% down
+        ([20, 16], "not-improving"),  # 20% down
+        ([20, 10], "response"),  # 50% down
+        ([20, 11], "partial-response"),  # 45% down
+        ([16, 12], "partial-response"),  # 25% down
+        ([16, 13], "not-improving"),  # 18.75% down
+        ([16, 8], "response"),  # 50% down
+        ([20, 5], "response"),  # PHQ-9 5 is not remission
+        ([20, 4], "remission"),  # PHQ-9 4 is
+        ([12, 14, 9], "partial-response"),  # latest against the first, not the highest
+    ],
+)
 def test_status_from_real_phq9_records(world, api_client, totals, status):
     patient = theos_patient(world)
     record_phq9(world, patient, totals)
@@ -118,24 +137,46 @@ def test_one_measure_is_baseline_only_and_none_is_no_data(world, api_client):
 
 
 def test_row_shows_gad7_contact_flags_and_overdue(world, api_client):
-    therapy_services.assessment_record(actor=world.therapist, patient=world.patient,
-                                       instrument="GAD7", answers=[2] * 7)
-    flags.flag_raise(actor=world.therapist, patient=world.patient, category="safety",
-                     severity="urgent", message="Said goodbye to friends")
-    flags.flag_raise(actor=world.therapist, patient=world.patient, category="other",
-                     severity="routine", message="Moving house")
-    resolved = flags.flag_raise(actor=world.therapist, patient=world.patient, category="other",
-                                severity="urgent", message="Old")
+    therapy_services.assessment_record(
+        actor=world.therapist, patient=world.patient, instrument="GAD7", answers=[2] * 7
+    )
+    flags.flag_raise(
+        actor=world.therapist,
+        patient=world.patient,
+        category="safety",
+        severity="urgent",
+        message="Said goodbye to friends",
+    )
+    flags.flag_raise(
+        actor=world.therapist,
+        patient=world.patient,
+        category="other",
+        severity="routine",
+        message="Moving house",
+    )
+    resolved = flags.flag_raise(
+        actor=world.therapist, patient=world.patient, category="other", severity="urgent", message="Old"
+    )
     flags.flag_resolve(actor=world.therapist, flag=resolved, note="Done")
     set_review_date(world, world.patient, timezone.localdate() - datetime.timedelta(days=1))
     three_days_ago = timezone.localdate() - datetime.timedelta(days=3)
     make_referral(actor=world.case_manager, patient=world.patient, follow_up_on=three_days_ago)
-    make_referral(actor=world.case_manager, patient=world.patient, follow_up_on=three_days_ago,
-                  steps=[("closed", "unreachable")])
+    make_referral(
+        actor=world.case_manager,
+        patient=world.patient,
+        follow_up_on=three_days_ago,
+        steps=[("closed", "unreachable")],
+    )
     from casemanagement.services import contact_record
-    contact_record(actor=world.case_manager, patient=world.patient,
-                   contacted_at=timezone.now() - datetime.timedelta(hours=2), channel="phone",
-                   outcome="reached", notes="")
+
+    contact_record(
+        actor=world.case_manager,
+        patient=world.patient,
+        contacted_at=timezone.now() - datetime.timedelta(hours=2),
+        channel="phone",
+        outcome="reached",
+        notes="",
+    )
 
     row = rows_by_patient(api_client(world.case_manager))[world.patient.pk]
     assert row["gad7_latest"] == 14 and row["gad7_latest_on"] == timezone.localdate().isoformat()
@@ -147,8 +188,9 @@ def test_row_shows_gad7_contact_flags_and_overdue(world, api_client):
 
 def test_outsider_sees_nothing_of_another_team(world, api_client, page_client):
     record_phq9(world, world.patient, [20, 18])
-    flags.flag_raise(actor=world.therapist, patient=world.patient, category="safety",
-                     severity="urgent", message="Risk")
+    flags.flag_raise(
+        actor=world.therapist, patient=world.patient, category="safety", severity="urgent", message="Risk"
+    )
     rows = rows_by_patient(api_client(world.outsider))
     assert list(rows) == [world.other_patient.pk]
     body = page_client(world.outsider).get(reverse("caseload")).content.decode()
@@ -162,22 +204,33 @@ def test_default_order_puts_who_needs_attention_first(world, api_client, page_cl
     overdue = with_summary(world, baseline=20, latest=8, last_name="Doverdue")
     set_review_date(world, overdue, timezone.localdate() - datetime.timedelta(days=2))
     urgent = with_summary(world, baseline=20, latest=2, last_name="Eurgent")
-    flags.flag_raise(actor=world.therapist, patient=urgent, category="social", severity="urgent",
-                     message="Eviction")
+    flags.flag_raise(
+        actor=world.therapist, patient=urgent, category="social", severity="urgent", message="Eviction"
+    )
     routine = with_summary(world, baseline=20, latest=9, last_name="Froutine")
-    flags.flag_raise(actor=world.therapist, patient=routine, category="other",
-                     severity="routine", message="Call back")
+    flags.flag_raise(
+        actor=world.therapist, patient=routine, category="other", severity="routine", message="Call back"
+    )
     baseline_only = with_summary(world, baseline=12, latest=12, count=1, last_name="Gbase")
 
     order = [row["patient"] for row in api_client(world.therapist).get(API).json()["results"]]
-    assert order == [urgent.pk, stuck.pk, overdue.pk, routine.pk, partial.pk,
-                     baseline_only.pk, world.patient.pk, remission.pk]
+    assert order == [
+        urgent.pk,
+        stuck.pk,
+        overdue.pk,
+        routine.pk,
+        partial.pk,
+        baseline_only.pk,
+        world.patient.pk,
+        remission.pk,
+    ]
     # The page shows the same rows in the same order, with the same statuses.
     response = page_client(world.therapist).get(reverse("caseload"))
     assert [row.pk for row in response.context["rows"]] == order
     api_rows = api_client(world.therapist).get(API).json()["results"]
     assert [row.treatment_status for row in response.context["rows"]] == [
-        row["treatment_status"] for row in api_rows]
+        row["treatment_status"] for row in api_rows
+    ]
     assert "Urgent flags still open" in response.content.decode()
 
 
@@ -185,8 +238,7 @@ def test_sorting_and_filters(world, api_client, page_client):
     a = with_summary(world, baseline=20, latest=19, last_name="Alpha")
     b = with_summary(world, baseline=20, latest=8, last_name="Bravo")
     c = with_summary(world, baseline=10, latest=3, last_name="Charlie")
-    flags.flag_raise(actor=world.therapist, patient=c, category="safety", severity="urgent",
-                     message="Risk")
+    flags.flag_raise(actor=world.therapist, patient=c, category="safety", severity="urgent", message="Risk")
     client = api_client(world.therapist)
 
     def ids(query):
@@ -225,10 +277,10 @@ def test_pagination_and_audit(world, api_client):
     response = api_client(world.therapist).get(API + "?page_size=2&ordering=name")
     body = response.json()
     assert body["count"] == 4 and len(body["results"]) == 2 and body["next"]
-    read = AuditEvent.objects.filter(actor=world.therapist, object_type="caseload",
-                                     action="list")
+    read = AuditEvent.objects.filter(actor=world.therapist, object_type="caseload", action="list")
     assert sorted(read.values_list("patient_id", flat=True)) == sorted(
-        row["patient"] for row in body["results"])
+        row["patient"] for row in body["results"]
+    )
     assert all(event.changes == {} for event in read)
 
 

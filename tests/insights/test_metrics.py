@@ -29,46 +29,81 @@ def at(month: int, day: int, hour: int = 10) -> datetime.datetime:
 def sessions(patient, therapist, *rows):
     for when, attendance in rows:
         TherapySession.objects.create(
-            patient=patient, therapist=therapist, starts_at=when, modality="cbt", mode="video",
-            duration_minutes=50, attendance=attendance,
-            alliance_rating=7 if attendance == "attended" else None)
+            patient=patient,
+            therapist=therapist,
+            starts_at=when,
+            modality="cbt",
+            mode="video",
+            duration_minutes=50,
+            attendance=attendance,
+            alliance_rating=7 if attendance == "attended" else None,
+        )
 
 
 def measure(patient, by, instrument, total, on):
     items = 9 if instrument == scoring.PHQ9 else 7
     answers = [3] * (total // 3) + ([total % 3] if total % 3 else [])
     answers += [0] * (items - len(answers))
-    Assessment.objects.create(patient=patient, instrument=instrument, answers=answers, total=total,
-                              severity=scoring.severity_for(instrument, total),
-                              administered_on=on, recorded_by=by)
+    Assessment.objects.create(
+        patient=patient,
+        instrument=instrument,
+        answers=answers,
+        total=total,
+        severity=scoring.severity_for(instrument, total),
+        administered_on=on,
+        recorded_by=by,
+    )
 
 
 def adherence(patient, by, *rows):
     order = MedicationOrder.objects.create(
-        patient=patient, drug_name="Sertraline", drug_class="ssri", dose=50, unit="mg",
-        route="oral", frequency="once_daily", start_date=datetime.date(2025, 12, 1),
-        prescriber=by)
+        patient=patient,
+        drug_name="Sertraline",
+        drug_class="ssri",
+        dose=50,
+        unit="mg",
+        route="oral",
+        frequency="once_daily",
+        start_date=datetime.date(2025, 12, 1),
+        prescriber=by,
+    )
     for on, status in rows:
-        AdherenceObservation.objects.create(patient=patient, order=order, observed_on=on,
-                                            status=status, observed_by=by)
+        AdherenceObservation.objects.create(
+            patient=patient, order=order, observed_on=on, status=status, observed_by=by
+        )
 
 
 def referral(patient, by, resource, path, *, reason="", start):
     final = path[-1]
-    ref = Referral.objects.create(patient=patient, resource=resource, status=final,
-                                  reason=reason if final in ("declined", "closed") else "",
-                                  created_by=by, created_at=start)
+    ref = Referral.objects.create(
+        patient=patient,
+        resource=resource,
+        status=final,
+        reason=reason if final in ("declined", "closed") else "",
+        created_by=by,
+        created_at=start,
+    )
     for i, status in enumerate(path):
         ReferralStatusChange.objects.create(
-            referral=ref, from_status=path[i - 1] if i else "", to_status=status,
+            referral=ref,
+            from_status=path[i - 1] if i else "",
+            to_status=status,
             reason=reason if i == len(path) - 1 and status in ("declined", "closed") else "",
-            changed_by=by, changed_at=start + datetime.timedelta(days=i))
+            changed_by=by,
+            changed_at=start + datetime.timedelta(days=i),
+        )
     return ref
 
 
 def flag(patient, by, raised, *acks):
-    f = Flag.objects.create(patient=patient, raised_by=by, category="social", severity="routine",
-                            message="Housing changed", created_at=raised)
+    f = Flag.objects.create(
+        patient=patient,
+        raised_by=by,
+        category="social",
+        severity="routine",
+        message="Housing changed",
+        created_at=raised,
+    )
     for user, hours in acks:
         FlagAcknowledgement.objects.create(flag=f, user=user, at=raised + datetime.timedelta(hours=hours))
     return f
@@ -77,31 +112,55 @@ def flag(patient, by, raised, *acks):
 @pytest.fixture
 def caseload(world):
     w = world
-    team = [(w.therapist, Role.THERAPIST), (w.psychiatrist, Role.PSYCHIATRIST),
-            (w.case_manager, Role.CASE_MANAGER)]
+    team = [
+        (w.therapist, Role.THERAPIST),
+        (w.psychiatrist, Role.PSYCHIATRIST),
+        (w.case_manager, Role.CASE_MANAGER),
+    ]
     sam = make_patient(actor=w.admin, first_name="Sam", last_name="Brooks", team=team)
     lee = make_patient(actor=w.admin, first_name="Lee", last_name="Chen", team=team)
     jordan, robin = w.patient, w.other_patient
     t, o = w.therapist, w.outsider
     # Sessions: counted 3 attended of 5 (clinic cancellations, scheduled, out of period: no).
-    sessions(jordan, t, (at(1, 5), "attended"), (at(1, 19), "attended"), (at(2, 2), "no_show"),
-             (at(12, 1) - datetime.timedelta(days=366), "attended"))
-    sessions(sam, t, (at(1, 6), "attended"), (at(1, 20), "cancelled_by_patient"),
-             (at(2, 3), "cancelled_by_clinic"), (at(3, 30), "scheduled"))
+    sessions(
+        jordan,
+        t,
+        (at(1, 5), "attended"),
+        (at(1, 19), "attended"),
+        (at(2, 2), "no_show"),
+        (at(12, 1) - datetime.timedelta(days=366), "attended"),
+    )
+    sessions(
+        sam,
+        t,
+        (at(1, 6), "attended"),
+        (at(1, 20), "cancelled_by_patient"),
+        (at(2, 3), "cancelled_by_clinic"),
+        (at(3, 30), "scheduled"),
+    )
     sessions(robin, o, (at(1, 7), "no_show"), (at(1, 21), "no_show"), (at(2, 4), "no_show"))
     # Adherence: 3 taken of 6 (partial is not taken; 2025 observation out of the period).
     p = w.psychiatrist
-    adherence(jordan, p, (datetime.date(2026, 1, 10), "taken"), (datetime.date(2026, 1, 17), "taken"),
-              (datetime.date(2026, 1, 24), "partial"))
+    adherence(
+        jordan,
+        p,
+        (datetime.date(2026, 1, 10), "taken"),
+        (datetime.date(2026, 1, 17), "taken"),
+        (datetime.date(2026, 1, 24), "partial"),
+    )
     adherence(sam, p, (datetime.date(2026, 2, 10), "missed"))
-    adherence(lee, p, (datetime.date(2026, 3, 10), "taken"), (datetime.date(2026, 3, 17), "partial"),
-              (datetime.date(2025, 12, 20), "taken"))
+    adherence(
+        lee,
+        p,
+        (datetime.date(2026, 3, 10), "taken"),
+        (datetime.date(2026, 3, 17), "partial"),
+        (datetime.date(2025, 12, 20), "taken"),
+    )
     adherence(robin, o, (datetime.date(2026, 2, 1), "missed"), (datetime.date(2026, 2, 8), "missed"))
     # Referrals ending in the period: 5, of which 2 completed (one closed after completion).
     cm = w.case_manager
     res = CommunityResource.objects.create(name="Food bank", category="food")
-    referral(jordan, cm, res, ["draft", "sent", "accepted", "in_progress", "completed"],
-             start=at(1, 10))
+    referral(jordan, cm, res, ["draft", "sent", "accepted", "in_progress", "completed"], start=at(1, 10))
     referral(jordan, cm, res, ["sent", "declined"], reason="no_capacity", start=at(1, 12))
     referral(sam, cm, res, ["sent", "completed", "closed"], start=at(2, 1))
     referral(sam, cm, res, ["sent", "closed"], reason="unreachable", start=at(2, 5))
@@ -119,10 +178,10 @@ def caseload(world):
     # Measures. Last 30 days of the period: 2026-03-02 to 03-31 (Jordan and Lee; Sam's is 03-01).
     measure(jordan, t, scoring.PHQ9, 20, datetime.date(2026, 1, 5))
     measure(jordan, t, scoring.PHQ9, 12, datetime.date(2026, 2, 5))
-    measure(jordan, t, scoring.PHQ9, 8, datetime.date(2026, 3, 10))     # 20 -> 8: response
+    measure(jordan, t, scoring.PHQ9, 8, datetime.date(2026, 3, 10))  # 20 -> 8: response
     measure(sam, t, scoring.PHQ9, 10, datetime.date(2026, 1, 10))
-    measure(sam, t, scoring.PHQ9, 4, datetime.date(2026, 3, 1))         # 10 -> 4: remission
-    measure(lee, t, scoring.PHQ9, 15, datetime.date(2026, 2, 1))        # one PHQ-9 only
+    measure(sam, t, scoring.PHQ9, 4, datetime.date(2026, 3, 1))  # 10 -> 4: remission
+    measure(lee, t, scoring.PHQ9, 15, datetime.date(2026, 2, 1))  # one PHQ-9 only
     measure(lee, t, scoring.GAD7, 9, datetime.date(2026, 3, 20))
     measure(robin, o, scoring.PHQ9, 20, datetime.date(2026, 3, 5))
     measure(robin, o, scoring.PHQ9, 2, datetime.date(2026, 3, 25))
@@ -143,10 +202,14 @@ def test_every_figure_matches_the_hand_count(caseload, api_client):
     assert f["attendance_rate"]["value"] == 0.6
     assert (f["adherence_rate"]["numerator"], f["adherence_rate"]["denominator"]) == (3, 6)
     assert f["adherence_rate"]["value"] == 0.5
-    assert (f["referral_completion_rate"]["numerator"],
-            f["referral_completion_rate"]["denominator"]) == (2, 5)
+    assert (f["referral_completion_rate"]["numerator"], f["referral_completion_rate"]["denominator"]) == (
+        2,
+        5,
+    )
     assert f["referral_failure_reasons"]["value"] == [
-        {"reason": "No capacity", "count": 2}, {"reason": "Unreachable", "count": 1}]
+        {"reason": "No capacity", "count": 2},
+        {"reason": "Unreachable", "count": 1},
+    ]
     assert f["flag_ack_median_hours"]["value"] == 4.0
     assert (f["flag_ack_median_hours"]["numerator"], f["flag_ack_median_hours"]["denominator"]) == (2, 3)
     assert (f["measured_recently"]["numerator"], f["measured_recently"]["denominator"]) == (2, 3)
@@ -182,13 +245,16 @@ def test_default_period_is_the_last_90_days(caseload, api_client):
     assert (end - datetime.date.fromisoformat(data["start"])).days == 89
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"start": "2026-13-01"}, "start"),
-    ({"end": "yesterday"}, "end"),
-    ({"start": "2026-03-01", "end": "2026-02-01"}, "end"),
-    ({"clinician": "abc"}, "clinician"),
-    ({"clinician": "999999"}, "clinician"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start": "2026-13-01"}, "start"),
+        ({"end": "yesterday"}, "end"),
+        ({"start": "2026-03-01", "end": "2026-02-01"}, "end"),
+        ({"clinician": "abc"}, "clinician"),
+        ({"clinician": "999999"}, "clinician"),
+    ],
+)
 def test_bad_input_is_400_per_field(caseload, api_client, page_client, params, field):
     before = AuditEvent.objects.count()
     response = api_client(caseload.therapist).get(reverse("api_team_metrics"), params)
@@ -200,8 +266,9 @@ def test_bad_input_is_400_per_field(caseload, api_client, page_client, params, f
 
 
 def test_clinician_outside_the_callers_teams_is_refused(caseload, api_client):
-    response = api_client(caseload.therapist).get(reverse("api_team_metrics"),
-                                                  {"clinician": caseload.outsider.pk})
+    response = api_client(caseload.therapist).get(
+        reverse("api_team_metrics"), {"clinician": caseload.outsider.pk}
+    )
     assert response.status_code == 400
     assert "clinician" in response.json()
     assert "No clinician" in response.json()["clinician"][0]
@@ -226,8 +293,7 @@ def test_read_is_audited_with_ids_only(caseload, api_client):
     assert event.changes == {"start": "2026-01-01", "end": "2026-03-31", "patients": 3}
 
 
-def test_fixed_number_of_queries_for_5_or_50_patients(world, api_client,
-                                                      django_assert_num_queries):
+def test_fixed_number_of_queries_for_5_or_50_patients(world, api_client, django_assert_num_queries):
     w = world
     client = api_client(w.therapist)
     team = [(w.therapist, Role.THERAPIST)]
@@ -242,6 +308,7 @@ def test_fixed_number_of_queries_for_5_or_50_patients(world, api_client,
     def count_queries():
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
+
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("api_team_metrics"), PERIOD).status_code == 200
         return len(ctx.captured_queries)

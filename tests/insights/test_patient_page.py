@@ -29,22 +29,36 @@ def grow(world, n):
     for i in range(n):
         make_session(actor=world.therapist, patient=world.patient, days_ago=i + 1)
         make_assessment(actor=world.therapist, patient=world.patient, days_ago=i)
-        make_assessment(actor=world.therapist, patient=world.patient, instrument="GAD7",
-                        days_ago=i)
-        order = make_order(world, drug_name=f"Drug {n}-{i}",
-                           start_date=timezone.localdate() - datetime.timedelta(days=60 + i))
+        make_assessment(actor=world.therapist, patient=world.patient, instrument="GAD7", days_ago=i)
+        order = make_order(
+            world,
+            drug_name=f"Drug {n}-{i}",
+            start_date=timezone.localdate() - datetime.timedelta(days=60 + i),
+        )
         make_side_effect(world, order=order, symptom=f"Symptom {i}")
         make_adherence(world, order=order)
-        make_referral(actor=world.case_manager, patient=world.patient, resource=resource,
-                      follow_up_on=timezone.localdate() + datetime.timedelta(days=i))
-        make_need(actor=world.case_manager, patient=world.patient, domain=domains[i % 5],
-                  days_ago=i)
+        make_referral(
+            actor=world.case_manager,
+            patient=world.patient,
+            resource=resource,
+            follow_up_on=timezone.localdate() + datetime.timedelta(days=i),
+        )
+        make_need(actor=world.case_manager, patient=world.patient, domain=domains[i % 5], days_ago=i)
         make_contact(actor=world.case_manager, patient=world.patient, hours_ago=i + 1)
-        flags.flag_raise(actor=world.case_manager, patient=world.patient, category="other",
-                         severity="routine", message=f"Note {i}")
-        patient_services.goal_create(actor=world.therapist, patient=world.patient,
-                                     description=f"Goal {i}", measurable_target="PHQ-9 < 5",
-                                     target_date=timezone.localdate() + datetime.timedelta(days=90))
+        flags.flag_raise(
+            actor=world.case_manager,
+            patient=world.patient,
+            category="other",
+            severity="routine",
+            message=f"Note {i}",
+        )
+        patient_services.goal_create(
+            actor=world.therapist,
+            patient=world.patient,
+            description=f"Goal {i}",
+            measurable_target="PHQ-9 < 5",
+            target_date=timezone.localdate() + datetime.timedelta(days=90),
+        )
 
 
 def _queries(client, url) -> int:
@@ -67,8 +81,14 @@ def test_same_query_count_for_5_and_50_records_per_section(world, page_client, w
     assert large <= MOST_QUERIES, f"{large} queries"
     body = client.get(url).content.decode()
     if who != "admin":  # the care team sees every section, filled
-        for heading in ("flags-heading", "plan-heading", "trend-heading", "therapy-heading",
-                        "medication-heading", "casemanagement-heading"):
+        for heading in (
+            "flags-heading",
+            "plan-heading",
+            "trend-heading",
+            "therapy-heading",
+            "medication-heading",
+            "casemanagement-heading",
+        ):
             assert f'id="{heading}"' in body, heading
         assert "Symptom 44" in body and "Note 44" in body  # the second grow's last
 
@@ -84,18 +104,25 @@ def test_one_access_decision_and_one_audit_row(world, page_client, monkeypatch):
 
     monkeypatch.setattr(patient_access, "check_patient", counted)
     before = AuditEvent.objects.count()
-    response = page_client(world.psychiatrist).get(
-        reverse("patient_detail", args=[world.patient.pk]))
+    response = page_client(world.psychiatrist).get(reverse("patient_detail", args=[world.patient.pk]))
     assert response.status_code == 200
     assert decisions == ["view demographics"]
     assert AuditEvent.objects.count() == before + 1
     row = patient_page_audit(actor=world.psychiatrist, patient=world.patient)
     shown = row.changes["shown"]
-    assert set(shown) == {"flag", "therapysession", "medicationorder", "sideeffectreport",
-                          "needassessment", "referral", "contact"}
+    assert set(shown) == {
+        "flag",
+        "therapysession",
+        "medicationorder",
+        "sideeffectreport",
+        "needassessment",
+        "referral",
+        "contact",
+    }
     # Three flags raised by hand and three by the side-effect reports, all open.
     assert sorted(shown["flag"]) == sorted(
-        Flag.objects.filter(patient=world.patient).values_list("pk", flat=True))
+        Flag.objects.filter(patient=world.patient).values_list("pk", flat=True)
+    )
     assert len(shown["flag"]) == 6 and len(shown["referral"]) == 3
 
 
@@ -110,8 +137,7 @@ def test_outsider_gets_404_and_nothing_is_audited_as_read(world, page_client):
 
 def test_admin_sees_demographics_and_team_only(world, page_client):
     grow(world, 2)
-    body = page_client(world.admin).get(
-        reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    body = page_client(world.admin).get(reverse("patient_detail", args=[world.patient.pk])).content.decode()
     assert "Jordan" in body and 'id="team-heading"' in body
     assert 'id="plan-heading"' not in body and "Symptom 1" not in body
     assert "shown" not in patient_page_audit(actor=world.admin, patient=world.patient).changes

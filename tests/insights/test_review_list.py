@@ -21,9 +21,13 @@ def done_url(patient) -> str:
 
 
 def review_flag(world, patient=None) -> Flag:
-    return flags.flag_raise(actor=world.therapist, patient=patient or world.patient,
-                            category="clinical_change", severity="routine",
-                            message="Low mood is back")
+    return flags.flag_raise(
+        actor=world.therapist,
+        patient=patient or world.patient,
+        category="clinical_change",
+        severity="routine",
+        message="Low mood is back",
+    )
 
 
 def listed(client, query: str = "") -> dict[int, dict]:
@@ -45,9 +49,12 @@ def test_the_ten_week_rule_puts_the_patient_on_the_list(world, api_client):
     today = timezone.localdate()
     for total, weeks_ago in ((18, 11), (15, 0)):  # 11 weeks, down only 17%
         therapy_services.assessment_record(
-            actor=world.therapist, patient=world.patient, instrument="PHQ9",
+            actor=world.therapist,
+            patient=world.patient,
+            instrument="PHQ9",
             answers=[3] * (total // 3) + [0] * (9 - total // 3),
-            administered_on=today - datetime.timedelta(weeks=weeks_ago))
+            administered_on=today - datetime.timedelta(weeks=weeks_ago),
+        )
     row = listed(api_client(world.psychiatrist))[world.patient.pk]
     assert row["treatment_status"] == "not-improving"
     assert (row["phq9_baseline"], row["phq9_latest"]) == (18, 15)
@@ -67,16 +74,19 @@ def test_psychiatrist_marks_the_review_done(world, api_client):
         f.refresh_from_db()
         assert f.status == "resolved" and f.resolution_note == "Psychiatric review done"
         assert f.resolved_by == world.psychiatrist
-    assert AuditEvent.objects.filter(object_type="psychiatricreview", action="update",
-                                     patient_id=world.patient.pk).exists()
+    assert AuditEvent.objects.filter(
+        object_type="psychiatricreview", action="update", patient_id=world.patient.pk
+    ).exists()
 
 
 def test_other_roles_on_the_team_may_not_mark_it_done(world, api_client, page_client):
     flag = review_flag(world)
     for user in (world.therapist, world.case_manager):
         assert api_client(user).post(done_url(world.patient)).status_code == 403
-        assert page_client(user).post(
-            reverse("psychiatric_review_done", args=[world.patient.pk])).status_code == 403
+        assert (
+            page_client(user).post(reverse("psychiatric_review_done", args=[world.patient.pk])).status_code
+            == 403
+        )
     flag.refresh_from_db()
     assert flag.status != "resolved"
     assert world.patient.pk in listed(api_client(world.psychiatrist))
@@ -87,8 +97,12 @@ def test_outsider_gets_404_and_nothing_changes(world, api_client, page_client):
     review_flag(world)
     response = api_client(world.outsider).post(done_url(world.patient))
     assert response.status_code == 404 and "Avery" not in response.content.decode()
-    assert page_client(world.outsider).post(
-        reverse("psychiatric_review_done", args=[world.patient.pk])).status_code == 404
+    assert (
+        page_client(world.outsider)
+        .post(reverse("psychiatric_review_done", args=[world.patient.pk]))
+        .status_code
+        == 404
+    )
     page = page_client(world.outsider).get(reverse("psychiatric_review_list"))
     assert "Avery" not in page.content.decode()
     assert PatientSummary.objects.get(patient=world.patient).reviewed_at is None
@@ -111,8 +125,7 @@ def test_review_list_page_flow(world, page_client):
     # The therapist sees the list, without the button.
     theo = page_client(world.therapist).get(reverse("psychiatric_review_list")).content.decode()
     assert "Avery, Jordan" in theo and "Mark review done" not in theo
-    response = client.post(reverse("psychiatric_review_done", args=[world.patient.pk]),
-                           follow=True)
+    response = client.post(reverse("psychiatric_review_done", args=[world.patient.pk]), follow=True)
     body = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("psychiatric_review_list")
     assert "Psychiatric review of Jordan Avery marked done." in body
@@ -125,7 +138,8 @@ def test_a_new_flag_after_an_earlier_review_puts_the_patient_back(world, api_cli
     review_flag(world)
     PatientSummary.objects.filter(patient=world.patient).update(
         review_since=timezone.localdate() - datetime.timedelta(days=40),
-        reviewed_at=timezone.now() - datetime.timedelta(days=30))
+        reviewed_at=timezone.now() - datetime.timedelta(days=30),
+    )
     assert listed(api_client(world.psychiatrist)) == {}
     review_flag(world)
     assert world.patient.pk in listed(api_client(world.psychiatrist))

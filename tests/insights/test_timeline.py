@@ -39,26 +39,34 @@ def _history(w):
     """Something from every component, on distinct days."""
     order = make_order(w, start_date=_days_ago(40))
     changed = medication_services.medication_order_change(
-        actor=w.psychiatrist, patient=w.patient, order=order, effective_date=_days_ago(20),
-        dose=Decimal("100"))
+        actor=w.psychiatrist,
+        patient=w.patient,
+        order=order,
+        effective_date=_days_ago(20),
+        dose=Decimal("100"),
+    )
     medication_services.medication_order_discontinue(
-        actor=w.psychiatrist, patient=w.patient, order=changed, reason="Remission",
-        effective_date=_days_ago(3))
+        actor=w.psychiatrist,
+        patient=w.patient,
+        order=changed,
+        reason="Remission",
+        effective_date=_days_ago(3),
+    )
     make_side_effect(w, order=changed, onset_date=_days_ago(18), symptom="Tremor")
     make_adherence(w, order=changed, observed_on=_days_ago(15), status="partial")
     make_session(actor=w.therapist, patient=w.patient, days_ago=12, attendance="no_show")
     make_assessment(actor=w.therapist, patient=w.patient, days_ago=10)
     make_need(actor=w.case_manager, patient=w.patient, domain="housing", days_ago=9)
     make_referral(actor=w.case_manager, patient=w.patient, steps=["sent"])
-    flag = delivered_flag(patient=w.patient, by=w.therapist, category="social",
-                          message="Landlord threatens eviction")
+    flag = delivered_flag(
+        patient=w.patient, by=w.therapist, category="social", message="Landlord threatens eviction"
+    )
     flags.flag_acknowledge(actor=w.case_manager, flag=flag)
     return w
 
 
 def _api(api_client, user, patient, **params):
-    return api_client(user).get(reverse("api_patient_timeline", kwargs={"patient_id": patient.pk}),
-                                params)
+    return api_client(user).get(reverse("api_patient_timeline", kwargs={"patient_id": patient.pk}), params)
 
 
 def test_every_component_appears_newest_first(history, page_client, api_client):
@@ -66,27 +74,60 @@ def test_every_component_appears_newest_first(history, page_client, api_client):
     body = _api(api_client, w.psychiatrist, w.patient, page_size=200).json()
     entries = body["results"]
     kinds = {e["kind"] for e in entries}
-    assert kinds >= {"therapy_session", "measure", "medication_start", "medication_change",
-                     "medication_stop", "side_effect", "adherence", "need_assessment",
-                     "referral_created", "referral_status", "flag_raised", "flag_acknowledged",
-                     "care_plan_revision"}
-    assert {e["component"] for e in entries} == {"therapy", "medication", "case_management",
-                                                 "care_plan", "flags"}
+    assert kinds >= {
+        "therapy_session",
+        "measure",
+        "medication_start",
+        "medication_change",
+        "medication_stop",
+        "side_effect",
+        "adherence",
+        "need_assessment",
+        "referral_created",
+        "referral_status",
+        "flag_raised",
+        "flag_acknowledged",
+        "care_plan_revision",
+    }
+    assert {e["component"] for e in entries} == {
+        "therapy",
+        "medication",
+        "case_management",
+        "care_plan",
+        "flags",
+    }
     times = [datetime.datetime.fromisoformat(e["at"]) for e in entries]
     assert times == sorted(times, reverse=True)
     # the dated events, oldest last
-    dated = [e["kind"] for e in entries if e["kind"] in {
-        "medication_stop", "measure", "therapy_session", "adherence", "side_effect",
-        "medication_change", "medication_start"}]
-    assert dated == ["medication_stop", "measure", "therapy_session", "adherence", "side_effect",
-                     "medication_change", "medication_start"]
+    dated = [
+        e["kind"]
+        for e in entries
+        if e["kind"]
+        in {
+            "medication_stop",
+            "measure",
+            "therapy_session",
+            "adherence",
+            "side_effect",
+            "medication_change",
+            "medication_start",
+        }
+    ]
+    assert dated == [
+        "medication_stop",
+        "measure",
+        "therapy_session",
+        "adherence",
+        "side_effect",
+        "medication_change",
+        "medication_start",
+    ]
     by_kind = {e["kind"]: e for e in entries}
     assert by_kind["medication_start"]["title"].startswith("Sertraline started, 50 mg")
     assert "dose changed from 50 mg to 100 mg" in by_kind["medication_change"]["title"]
     assert by_kind["measure"]["title"] == "PHQ-9 12 (moderate)"
     assert by_kind["therapy_session"]["title"].endswith("No-show")
-    assert by_kind["measure"]["at"] == start_of_day(_days_ago(10)).isoformat().replace(
-        "+00:00", "Z")
+    assert by_kind["measure"]["at"] == start_of_day(_days_ago(10)).isoformat().replace("+00:00", "Z")
     # flag messages are free text: the title says what kind of flag, not what was written
     assert "eviction" not in str(entries)
     # every entry links to a page that the reader can open
@@ -97,56 +138,75 @@ def test_every_component_appears_newest_first(history, page_client, api_client):
 
 def test_page_shows_entries_with_links(history, page_client):
     w = history
-    response = page_client(w.case_manager).get(reverse("patient_timeline",
-                                                       kwargs={"patient_id": w.patient.pk}))
+    response = page_client(w.case_manager).get(
+        reverse("patient_timeline", kwargs={"patient_id": w.patient.pk})
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "PHQ-9 12 (moderate)" in html
     assert "Sertraline stopped" in html
     referral = w.patient.referrals.get()
-    assert reverse("casemanagement_referral_detail", kwargs={
-        "patient_id": w.patient.pk, "referral_id": referral.pk}) in html
+    assert (
+        reverse(
+            "casemanagement_referral_detail", kwargs={"patient_id": w.patient.pk, "referral_id": referral.pk}
+        )
+        in html
+    )
     assert 'type="checkbox" name="component" value="therapy" checked' in html
-    assert AuditEvent.objects.filter(actor=w.case_manager, object_type="timeline",
-                                     object_id=str(w.patient.pk), patient_id=w.patient.pk).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            actor=w.case_manager, object_type="timeline", object_id=str(w.patient.pk), patient_id=w.patient.pk
+        ).count()
+        == 1
+    )
 
 
 def test_filter_by_component(history, page_client, api_client):
     w = history
-    entries = _api(api_client, w.therapist, w.patient, component=["medication", "flags"]).json()[
-        "results"]
-    assert AuditEvent.objects.filter(actor=w.therapist, object_type="timeline",
-                                     patient_id=w.patient.pk).count() == 1
+    entries = _api(api_client, w.therapist, w.patient, component=["medication", "flags"]).json()["results"]
+    assert (
+        AuditEvent.objects.filter(actor=w.therapist, object_type="timeline", patient_id=w.patient.pk).count()
+        == 1
+    )
     assert entries and {e["component"] for e in entries} == {"medication", "flags"}
-    html = page_client(w.therapist).get(
-        reverse("patient_timeline", kwargs={"patient_id": w.patient.pk}),
-        {"component": "therapy"}).content.decode()
+    html = (
+        page_client(w.therapist)
+        .get(reverse("patient_timeline", kwargs={"patient_id": w.patient.pk}), {"component": "therapy"})
+        .content.decode()
+    )
     assert "PHQ-9 12" in html and "Sertraline" not in html
     assert 'value="medication" checked' not in html
 
 
 def test_filter_by_date_range(history, api_client):
     w = history
-    entries = _api(api_client, w.therapist, w.patient, **{
-        "from": _days_ago(18).isoformat(), "to": _days_ago(10).isoformat()}).json()["results"]
-    assert [e["kind"] for e in entries] == ["measure", "therapy_session", "adherence",
-                                            "side_effect"]
+    entries = _api(
+        api_client,
+        w.therapist,
+        w.patient,
+        **{"from": _days_ago(18).isoformat(), "to": _days_ago(10).isoformat()},
+    ).json()["results"]
+    assert [e["kind"] for e in entries] == ["measure", "therapy_session", "adherence", "side_effect"]
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"from": "2026-13-01"}, "from"),
-    ({"to": "yesterday"}, "to"),
-    ({"from": "2026-05-02", "to": "2026-05-01"}, "to"),
-    ({"component": "psychotherapy_notes"}, "component"),
-    ({"before": "not-a-cursor"}, "before"),
-    ({"page_size": "0"}, "page_size"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "yesterday"}, "to"),
+        ({"from": "2026-05-02", "to": "2026-05-01"}, "to"),
+        ({"component": "psychotherapy_notes"}, "component"),
+        ({"before": "not-a-cursor"}, "before"),
+        ({"page_size": "0"}, "page_size"),
+    ],
+)
 def test_bad_filters_are_400_with_a_message(world, page_client, api_client, params, field):
     response = _api(api_client, world.therapist, world.patient, **params)
     assert response.status_code == 400
     assert list(response.json()) == [field]
     page = page_client(world.therapist).get(
-        reverse("patient_timeline", kwargs={"patient_id": world.patient.pk}), params)
+        reverse("patient_timeline", kwargs={"patient_id": world.patient.pk}), params
+    )
     assert page.status_code == 400
     assert f'id="{field}_error"' in page.content.decode()
     assert not AuditEvent.objects.filter(object_type="timeline").exists()
@@ -155,12 +215,16 @@ def test_bad_filters_are_400_with_a_message(world, page_client, api_client, para
 def test_psychotherapy_notes_never_appear(history, page_client, api_client):
     w = history
     note = psychotherapy_note_create(actor=w.therapist, patient=w.patient, text=SECRET)
-    note_url = reverse("therapy_psychotherapy_note_detail",
-                       kwargs={"patient_id": w.patient.pk, "note_id": note.pk})
+    note_url = reverse(
+        "therapy_psychotherapy_note_detail", kwargs={"patient_id": w.patient.pk, "note_id": note.pk}
+    )
     for user in (w.therapist, w.psychiatrist, w.case_manager):  # the author too
         api_body = _api(api_client, user, w.patient, page_size=200).content.decode()
-        page = page_client(user).get(reverse("patient_timeline",
-                                             kwargs={"patient_id": w.patient.pk})).content.decode()
+        page = (
+            page_client(user)
+            .get(reverse("patient_timeline", kwargs={"patient_id": w.patient.pk}))
+            .content.decode()
+        )
         for body in (api_body, page):
             assert SECRET not in body
             assert "psychotherapy" not in body.lower()
@@ -175,8 +239,7 @@ def test_outsider_and_admin_get_404_and_see_nothing(history, page_client, api_cl
         response = _api(api_client, user, w.patient)
         assert response.status_code == 404
         assert "Sertraline" not in response.content.decode()
-        page = page_client(user).get(reverse("patient_timeline",
-                                             kwargs={"patient_id": w.patient.pk}))
+        page = page_client(user).get(reverse("patient_timeline", kwargs={"patient_id": w.patient.pk}))
         assert page.status_code == 404
         assert b"Sertraline" not in page.content
     assert not AuditEvent.objects.filter(object_type="timeline").exists()
@@ -192,22 +255,49 @@ def _bulk(world, n: int, *, day: datetime.date | None = None) -> None:
     order = w.patient.medication_orders.first() or make_order(w, start_date=_days_ago(800))
     now = timezone.now()
     TherapySession.objects.bulk_create(
-        TherapySession(patient=w.patient, therapist=w.therapist,
-                       starts_at=start_of_day(day) if day else now - datetime.timedelta(hours=i + 1),
-                       modality="cbt", mode="video", duration_minutes=50, attendance="attended")
-        for i in range(n))
+        TherapySession(
+            patient=w.patient,
+            therapist=w.therapist,
+            starts_at=start_of_day(day) if day else now - datetime.timedelta(hours=i + 1),
+            modality="cbt",
+            mode="video",
+            duration_minutes=50,
+            attendance="attended",
+        )
+        for i in range(n)
+    )
     Assessment.objects.bulk_create(
-        Assessment(patient=w.patient, instrument="PHQ9", answers=[1] * 9, total=9, severity="mild",
-                   administered_on=day or _days_ago(i % 700), recorded_by=w.therapist)
-        for i in range(n))
+        Assessment(
+            patient=w.patient,
+            instrument="PHQ9",
+            answers=[1] * 9,
+            total=9,
+            severity="mild",
+            administered_on=day or _days_ago(i % 700),
+            recorded_by=w.therapist,
+        )
+        for i in range(n)
+    )
     NeedAssessment.objects.bulk_create(
-        NeedAssessment(patient=w.patient, domain="food", priority="low",
-                       assessed_on=day or _days_ago(i % 700), assessed_by=w.case_manager)
-        for i in range(n))
+        NeedAssessment(
+            patient=w.patient,
+            domain="food",
+            priority="low",
+            assessed_on=day or _days_ago(i % 700),
+            assessed_by=w.case_manager,
+        )
+        for i in range(n)
+    )
     AdherenceObservation.objects.bulk_create(
-        AdherenceObservation(patient=w.patient, order=order, observed_on=day or _days_ago(i % 700),
-                             status="taken", observed_by=w.case_manager)
-        for i in range(n))
+        AdherenceObservation(
+            patient=w.patient,
+            order=order,
+            observed_on=day or _days_ago(i % 700),
+            status="taken",
+            observed_by=w.case_manager,
+        )
+        for i in range(n)
+    )
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Pacific/Auckland"])
@@ -289,7 +379,10 @@ def test_same_query_count_for_5_and_500_records(history, page_client, api_client
 def test_the_timeline_escapes_what_it_shows(world, page_client):
     resource = make_resource(actor=world.case_manager, name="<img src=x onerror=alert(1)> Shelter")
     make_referral(actor=world.case_manager, patient=world.patient, resource=resource)
-    body = page_client(world.therapist).get(
-        reverse("patient_timeline", args=[world.patient.pk])).content.decode()
+    body = (
+        page_client(world.therapist)
+        .get(reverse("patient_timeline", args=[world.patient.pk]))
+        .content.decode()
+    )
     assert "Referral to &lt;img src=x onerror=alert(1)&gt; Shelter created" in body
     assert "<img src=x" not in body

@@ -17,9 +17,12 @@ def record(world, instrument, total, days_ago):
     size = 9 if instrument == "PHQ9" else 7
     answers = [3] * (total // 3) + ([total % 3] if total % 3 else [])
     therapy_services.assessment_record(
-        actor=world.therapist, patient=world.patient, instrument=instrument,
+        actor=world.therapist,
+        patient=world.patient,
+        instrument=instrument,
         answers=answers + [0] * (size - len(answers)),
-        administered_on=timezone.localdate() - datetime.timedelta(days=days_ago))
+        administered_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+    )
 
 
 def chart_html(client, patient) -> str:
@@ -52,8 +55,12 @@ def test_many_measures_with_medication_changes(world, page_client):
         record(world, "GAD7", total, days)
     order = make_order(world, start_date=timezone.localdate() - datetime.timedelta(days=60))
     medication_services.medication_order_change(
-        actor=world.psychiatrist, patient=world.patient, order=order, dose=Decimal("100"),
-        effective_date=timezone.localdate() - datetime.timedelta(days=30))
+        actor=world.psychiatrist,
+        patient=world.patient,
+        order=order,
+        dose=Decimal("100"),
+        effective_date=timezone.localdate() - datetime.timedelta(days=30),
+    )
     svg = chart_html(page_client(world.case_manager), world.patient)
     phq9 = re.search(r'data-series="PHQ9">\s*<polyline points="([^"]+)"', svg).group(1)
     assert len(phq9.split()) == 4
@@ -70,23 +77,32 @@ def test_many_measures_with_medication_changes(world, page_client):
 def test_chart_is_for_the_care_team_only(world, page_client):
     record(world, "PHQ9", 12, 0)
     # The admin sees the demographics page, not the chart.
-    body = page_client(world.admin).get(
-        reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    body = page_client(world.admin).get(reverse("patient_detail", args=[world.patient.pk])).content.decode()
     assert "measure-trend" not in body and "<svg" not in body
-    assert page_client(world.outsider).get(
-        reverse("patient_detail", args=[world.patient.pk])).status_code == 404
+    assert (
+        page_client(world.outsider).get(reverse("patient_detail", args=[world.patient.pk])).status_code == 404
+    )
 
 
 def test_chart_offers_the_review_to_the_psychiatrist_when_waiting(world, page_client):
     from flags import services as flags
 
-    flags.flag_raise(actor=world.therapist, patient=world.patient, category="clinical_change",
-                     severity="routine", message="Not improving")
-    body = page_client(world.psychiatrist).get(
-        reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    flags.flag_raise(
+        actor=world.therapist,
+        patient=world.patient,
+        category="clinical_change",
+        severity="routine",
+        message="Not improving",
+    )
+    body = (
+        page_client(world.psychiatrist)
+        .get(reverse("patient_detail", args=[world.patient.pk]))
+        .content.decode()
+    )
     assert "Waiting for psychiatric review since" in body
     assert reverse("psychiatric_review_done", args=[world.patient.pk]) in body
-    theo = page_client(world.therapist).get(
-        reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    theo = (
+        page_client(world.therapist).get(reverse("patient_detail", args=[world.patient.pk])).content.decode()
+    )
     assert "Waiting for psychiatric review since" in theo
     assert reverse("psychiatric_review_done", args=[world.patient.pk]) not in theo

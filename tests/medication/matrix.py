@@ -28,14 +28,26 @@ def side_effect_kwargs(w):
 
 
 def new_order(w):
-    return {"drug_name": "Sertraline", "drug_class": "ssri", "dose": "50", "unit": "mg",
-            "route": "oral", "frequency": "once_daily", "start_date": _today(),
-            "indication": "Depression"}
+    return {
+        "drug_name": "Sertraline",
+        "drug_class": "ssri",
+        "dose": "50",
+        "unit": "mg",
+        "route": "oral",
+        "frequency": "once_daily",
+        "start_date": _today(),
+        "indication": "Depression",
+    }
 
 
 def change_form(w):
-    return {"dose": "100", "unit": "mg", "route": "oral", "frequency": "once_daily",
-            "effective_date": _today()}
+    return {
+        "dose": "100",
+        "unit": "mg",
+        "route": "oral",
+        "frequency": "once_daily",
+        "effective_date": _today(),
+    }
 
 
 def discontinue_form(w):
@@ -47,8 +59,7 @@ def adherence_form(w):
 
 
 def side_effect_form(w):
-    return {"order": make_order(w).pk, "symptom": "Nausea", "severity": "mild",
-            "onset_date": _today()}
+    return {"order": make_order(w).pk, "symptom": "Nausea", "severity": "mild", "onset_date": _today()}
 
 
 PRESCRIBER_PAGE = expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=PAGE_ANON)
@@ -65,30 +76,52 @@ MATRIX: list = [
     ("medication_order_change", "get", order_kwargs, None, PRESCRIBER_PAGE),
     ("medication_order_change", "post", order_kwargs, change_form, PRESCRIBER_POST),
     ("medication_order_discontinue", "get", order_kwargs, None, PRESCRIBER_PAGE),
-    ("medication_order_discontinue", "post", order_kwargs, discontinue_form,
-     PRESCRIBER_POST),
+    ("medication_order_discontinue", "post", order_kwargs, discontinue_form, PRESCRIBER_POST),
     ("medication_adherence_create", "get", patient_kwargs, None, TEAM_PAGE),
     ("medication_adherence_create", "post", patient_kwargs, adherence_form, TEAM_POST),
     ("medication_side_effect_create", "get", patient_kwargs, None, TEAM_PAGE),
-    ("medication_side_effect_create", "post", patient_kwargs, side_effect_form,
-     TEAM_POST),
+    ("medication_side_effect_create", "post", patient_kwargs, side_effect_form, TEAM_POST),
     ("medication_side_effect_status", "get", side_effect_kwargs, None, TEAM_PAGE),
-    ("medication_side_effect_status", "post", side_effect_kwargs,
-     lambda w: {"status": "acknowledged"}, TEAM_POST),
+    (
+        "medication_side_effect_status",
+        "post",
+        side_effect_kwargs,
+        lambda w: {"status": "acknowledged"},
+        TEAM_POST,
+    ),
     # --- API --------------------------------------------------------------------------------
     ("api_medication_order_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_medication_order_list", "post", patient_kwargs, new_order,
-     expect(team=403, psychiatrist=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_medication_order_list",
+        "post",
+        patient_kwargs,
+        new_order,
+        expect(team=403, psychiatrist=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_medication_order_detail", "get", order_kwargs, None, TEAM_API),
-    ("api_medication_order_detail", "patch", order_kwargs, lambda w: {"dose": "100"},
-     expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_medication_order_detail",
+        "patch",
+        order_kwargs,
+        lambda w: {"dose": "100"},
+        expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_adherence_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_adherence_list", "post", patient_kwargs, adherence_form,
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_adherence_list",
+        "post",
+        patient_kwargs,
+        adherence_form,
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_side_effect_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_side_effect_list", "post", patient_kwargs, side_effect_form,
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_side_effect_list",
+        "post",
+        patient_kwargs,
+        side_effect_form,
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_side_effect_detail", "get", side_effect_kwargs, None, TEAM_API),
-    ("api_side_effect_detail", "patch", side_effect_kwargs, lambda w: {"status": "resolved"},
-     TEAM_API),
+    ("api_side_effect_detail", "patch", side_effect_kwargs, lambda w: {"status": "resolved"}, TEAM_API),
 ]

@@ -14,25 +14,36 @@ DAY = datetime.timedelta(days=1)
 
 
 def _raw_order(world, **overrides) -> MedicationOrder:
-    fields = {"patient": world.patient, "drug_name": "Raw", "drug_class": "ssri",
-              "dose": Decimal("10"), "unit": "mg", "route": "oral", "frequency": "once_daily",
-              "start_date": timezone.localdate(), "prescriber": world.psychiatrist}
+    fields = {
+        "patient": world.patient,
+        "drug_name": "Raw",
+        "drug_class": "ssri",
+        "dose": Decimal("10"),
+        "unit": "mg",
+        "route": "oral",
+        "frequency": "once_daily",
+        "start_date": timezone.localdate(),
+        "prescriber": world.psychiatrist,
+    }
     fields.update(overrides)
     return MedicationOrder(**fields)
 
 
-@pytest.mark.parametrize("overrides", [
-    {"dose": Decimal("0")},
-    {"dose": Decimal("-1")},
-    {"end_date": timezone.localdate() - DAY},
-    {"status": "changed"},  # ended without an end date
-    {"status": "discontinued", "end_date": timezone.localdate()},  # without a reason
-    {"drug_class": "tricyclic"},
-    {"unit": "drops"},
-    {"route": "nasal"},
-    {"frequency": "hourly"},
-    {"status": "paused"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"dose": Decimal("0")},
+        {"dose": Decimal("-1")},
+        {"end_date": timezone.localdate() - DAY},
+        {"status": "changed"},  # ended without an end date
+        {"status": "discontinued", "end_date": timezone.localdate()},  # without a reason
+        {"drug_class": "tricyclic"},
+        {"unit": "drops"},
+        {"route": "nasal"},
+        {"frequency": "hourly"},
+        {"status": "paused"},
+    ],
+)
 def test_order_constraints(world, overrides):
     with pytest.raises(IntegrityError), transaction.atomic():
         _raw_order(world, **overrides).save()

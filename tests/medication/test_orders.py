@@ -28,18 +28,26 @@ def order_url(world, order) -> str:
 
 
 def sertraline(**overrides) -> dict:
-    data = {"drug_name": "Sertraline", "drug_class": "ssri", "dose": "50", "unit": "mg",
-            "route": "oral", "frequency": "once_daily",
-            "start_date": (TODAY() - 60 * DAY).isoformat(), "indication": "Depression"}
+    data = {
+        "drug_name": "Sertraline",
+        "drug_class": "ssri",
+        "dose": "50",
+        "unit": "mg",
+        "route": "oral",
+        "frequency": "once_daily",
+        "start_date": (TODAY() - 60 * DAY).isoformat(),
+        "indication": "Depression",
+    }
     data.update(overrides)
     return data
 
 
 def written() -> tuple[int, int]:
     """Orders and medication-order audit writes: both must stay put when a request is refused."""
-    return (MedicationOrder.objects.count(),
-            AuditEvent.objects.filter(object_type="medicationorder",
-                                      action__in=["create", "update"]).count())
+    return (
+        MedicationOrder.objects.count(),
+        AuditEvent.objects.filter(object_type="medicationorder", action__in=["create", "update"]).count(),
+    )
 
 
 # --- who may prescribe ---------------------------------------------------------------------
@@ -56,7 +64,10 @@ def test_psychiatrist_on_the_team_starts_an_order(world, api_client):
     assert order.patient == world.patient and order.prescriber == world.psychiatrist
     event = AuditEvent.objects.get(object_type="medicationorder", action="create")
     assert (event.actor, event.object_id, event.patient_id) == (
-        world.psychiatrist, str(order.pk), world.patient.pk)
+        world.psychiatrist,
+        str(order.pk),
+        world.patient.pk,
+    )
     assert "Sertraline" not in str(event.changes) and "Depression" not in str(event.changes)
 
 
@@ -88,11 +99,16 @@ def test_therapist_cannot_change_or_discontinue(world, api_client, page_client):
     before = written()
     theo = api_client(world.therapist)
     assert theo.patch(order_url(world, order), {"dose": "100"}, format="json").status_code == 403
-    assert theo.patch(order_url(world, order), {"status": "discontinued", "reason": "x"},
-                      format="json").status_code == 403
+    assert (
+        theo.patch(
+            order_url(world, order), {"status": "discontinued", "reason": "x"}, format="json"
+        ).status_code
+        == 403
+    )
     page = page_client(world.therapist).post(
         reverse("medication_order_discontinue", args=[world.patient.pk, order.pk]),
-        {"reason": "x", "effective_date": TODAY().isoformat()})
+        {"reason": "x", "effective_date": TODAY().isoformat()},
+    )
     assert page.status_code == 403
     assert written() == before
     assert MedicationOrder.objects.get(pk=order.pk).status == "active"
@@ -100,8 +116,10 @@ def test_therapist_cannot_change_or_discontinue(world, api_client, page_client):
 
 def test_an_order_of_another_patient_is_404(world, api_client):
     other_psychiatrist = UserFactory(username="omar", role=Role.PSYCHIATRIST)
-    other = make_patient(actor=world.admin, team=[(other_psychiatrist, Role.PSYCHIATRIST),
-                                                  (world.psychiatrist, Role.PSYCHIATRIST)])
+    other = make_patient(
+        actor=world.admin,
+        team=[(other_psychiatrist, Role.PSYCHIATRIST), (world.psychiatrist, Role.PSYCHIATRIST)],
+    )
     foreign = make_order(world, patient=other)
     priya = api_client(world.psychiatrist)
     assert priya.get(order_url(world, foreign)).status_code == 404
@@ -116,8 +134,11 @@ def test_dose_change_keeps_the_earlier_order_in_history_api(world, api_client):
     priya = api_client(world.psychiatrist)
     first = priya.post(orders_url(world), sertraline(), format="json").json()
     change_day = TODAY() - 10 * DAY
-    response = priya.patch(f"{orders_url(world)}{first['id']}/",
-                           {"dose": "100", "effective_date": change_day.isoformat()}, format="json")
+    response = priya.patch(
+        f"{orders_url(world)}{first['id']}/",
+        {"dose": "100", "effective_date": change_day.isoformat()},
+        format="json",
+    )
     assert response.status_code == 200
     new = response.json()
     assert new["id"] != first["id"] and new["supersedes"] == first["id"]
@@ -148,37 +169,46 @@ def test_dose_change_keeps_the_earlier_order_in_history_page(world, page_client)
     url = reverse("medication_order_change", args=[world.patient.pk, order.pk])
     form = priya.get(url)
     assert form.status_code == 200
-    assert AuditEvent.objects.filter(actor=world.psychiatrist, action="view",
-                                     object_type="medicationorder", object_id=str(order.pk)).exists()
+    assert AuditEvent.objects.filter(
+        actor=world.psychiatrist, action="view", object_type="medicationorder", object_id=str(order.pk)
+    ).exists()
     # prefilled with the current values
     assert form.context["form"].initial["dose"] == "50"
     assert form.context["form"].initial["frequency"] == "once_daily"
-    response = priya.post(url, {"dose": "100", "unit": "mg", "route": "oral",
-                                "frequency": "once_daily", "effective_date": TODAY().isoformat()})
+    response = priya.post(
+        url,
+        {
+            "dose": "100",
+            "unit": "mg",
+            "route": "oral",
+            "frequency": "once_daily",
+            "effective_date": TODAY().isoformat(),
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("medication_page", args=[world.patient.pk])
     page = priya.get(response["Location"])
     assert "Sertraline changed: now 100 mg oral once daily." in page.content.decode()
     assert [o.dose for o in page.context["current"]] == [Decimal("100")]
     history = list(page.context["history"])
-    assert [(o.dose, o.status) for o in history] == [(Decimal("100"), "active"),
-                                                    (Decimal("50"), "changed")]
+    assert [(o.dose, o.status) for o in history] == [(Decimal("100"), "active"), (Decimal("50"), "changed")]
     assert history[1].end_date == TODAY() and history[0].start_date == TODAY()
     body = page.content.decode()
     assert "Dose changed from 50 mg to 100 mg" in body
 
 
 def test_route_and_frequency_changes_make_a_new_order_too(world, api_client):
-    order = make_order(world, drug_name="Aripiprazole", drug_class="antipsychotic",
-                       dose=Decimal("10"))
+    order = make_order(world, drug_name="Aripiprazole", drug_class="antipsychotic", dose=Decimal("10"))
     response = api_client(world.psychiatrist).patch(
-        order_url(world, order), {"dose": "400", "route": "im", "frequency": "every_4_weeks"},
-        format="json")
+        order_url(world, order), {"dose": "400", "route": "im", "frequency": "every_4_weeks"}, format="json"
+    )
     assert response.status_code == 200
     new = MedicationOrder.objects.get(pk=response.json()["id"])
     assert (new.route, new.frequency, new.supersedes_id) == ("im", "every_4_weeks", order.pk)
-    assert new.change_summary == ("dose changed from 10 mg to 400 mg; route changed from Oral to "
-                                  "IM injection; frequency changed from once daily to every 4 weeks")
+    assert new.change_summary == (
+        "dose changed from 10 mg to 400 mg; route changed from Oral to "
+        "IM injection; frequency changed from once daily to every 4 weeks"
+    )
 
 
 def test_changing_an_order_that_is_no_longer_active_is_refused(world, api_client, page_client):
@@ -192,13 +222,18 @@ def test_changing_an_order_that_is_no_longer_active_is_refused(world, api_client
     assert again.status_code == 400
     message = again.json()["status"][0]
     assert "no longer active" in message and f"order {newer['id']}" in message
-    stop = priya.patch(order_url(world, order), {"status": "discontinued", "reason": "x"},
-                       format="json")
+    stop = priya.patch(order_url(world, order), {"status": "discontinued", "reason": "x"}, format="json")
     assert stop.status_code == 400 and "no longer active" in stop.json()["status"][0]
     page = page_client(world.psychiatrist).post(
         reverse("medication_order_change", args=[world.patient.pk, order.pk]),
-        {"dose": "100", "unit": "mg", "route": "oral", "frequency": "once_daily",
-         "effective_date": TODAY().isoformat()})
+        {
+            "dose": "100",
+            "unit": "mg",
+            "route": "oral",
+            "frequency": "once_daily",
+            "effective_date": TODAY().isoformat(),
+        },
+    )
     assert page.status_code == 400
     assert "no longer active" in page.content.decode()
     assert written() == before
@@ -214,8 +249,9 @@ def test_patch_that_changes_nothing_or_fixed_fields_is_refused(world, api_client
     assert empty.status_code == 400 and "non_field_errors" in empty.json()
     renamed = priya.patch(order_url(world, order), {"drug_name": "Fluoxetine"}, format="json")
     assert renamed.status_code == 400 and "start a new order" in renamed.json()["drug_name"][0]
-    both = priya.patch(order_url(world, order), {"status": "discontinued", "reason": "x",
-                                                 "dose": "20"}, format="json")
+    both = priya.patch(
+        order_url(world, order), {"status": "discontinued", "reason": "x", "dose": "20"}, format="json"
+    )
     assert both.status_code == 400 and "dose" in both.json()
     reactivate = priya.patch(order_url(world, order), {"status": "active"}, format="json")
     assert reactivate.status_code == 400 and "status" in reactivate.json()
@@ -228,8 +264,8 @@ def test_patch_that_changes_nothing_or_fixed_fields_is_refused(world, api_client
 def test_discontinue_with_reason_api(world, api_client):
     order = make_order(world)
     response = api_client(world.psychiatrist).patch(
-        order_url(world, order), {"status": "discontinued", "reason": "Rash on both arms"},
-        format="json")
+        order_url(world, order), {"status": "discontinued", "reason": "Rash on both arms"}, format="json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == order.pk and body["status"] == "discontinued"
@@ -244,8 +280,10 @@ def test_discontinue_with_reason_api(world, api_client):
 def test_discontinue_with_reason_page(world, page_client):
     order = make_order(world)
     priya = page_client(world.psychiatrist)
-    response = priya.post(reverse("medication_order_discontinue", args=[world.patient.pk, order.pk]),
-                          {"reason": "Remission for 9 months", "effective_date": TODAY().isoformat()})
+    response = priya.post(
+        reverse("medication_order_discontinue", args=[world.patient.pk, order.pk]),
+        {"reason": "Remission for 9 months", "effective_date": TODAY().isoformat()},
+    )
     assert response.status_code == 302
     page = priya.get(response["Location"]).content.decode()
     assert "Sertraline discontinued." in page and "Remission for 9 months" in page
@@ -255,17 +293,19 @@ def test_discontinue_with_reason_page(world, page_client):
 def test_discontinue_without_reason_is_400(world, api_client, page_client):
     order = make_order(world)
     before = written()
-    api = api_client(world.psychiatrist).patch(order_url(world, order),
-                                               {"status": "discontinued"}, format="json")
+    api = api_client(world.psychiatrist).patch(
+        order_url(world, order), {"status": "discontinued"}, format="json"
+    )
     assert api.status_code == 400
     assert api.json()["reason"] == ["Give the reason for discontinuing this order."]
-    blank = api_client(world.psychiatrist).patch(order_url(world, order),
-                                                 {"status": "discontinued", "reason": "  "},
-                                                 format="json")
+    blank = api_client(world.psychiatrist).patch(
+        order_url(world, order), {"status": "discontinued", "reason": "  "}, format="json"
+    )
     assert blank.status_code == 400 and "reason" in blank.json()
     page = page_client(world.psychiatrist).post(
         reverse("medication_order_discontinue", args=[world.patient.pk, order.pk]),
-        {"reason": "", "effective_date": TODAY().isoformat()})
+        {"reason": "", "effective_date": TODAY().isoformat()},
+    )
     assert page.status_code == 400
     assert page.context["form"].errors["reason"] == ["Give the reason for discontinuing this order."]
     assert "Give the reason for discontinuing this order." in page.content.decode()
@@ -277,13 +317,17 @@ def test_discontinue_before_the_start_or_in_the_future_is_400(world, api_client)
     order = make_order(world)
     priya = api_client(world.psychiatrist)
     before = written()
-    early = priya.patch(order_url(world, order), {
-        "status": "discontinued", "reason": "x",
-        "effective_date": (order.start_date - DAY).isoformat()}, format="json")
+    early = priya.patch(
+        order_url(world, order),
+        {"status": "discontinued", "reason": "x", "effective_date": (order.start_date - DAY).isoformat()},
+        format="json",
+    )
     assert early.status_code == 400 and "before the order started" in early.json()["effective_date"][0]
-    late = priya.patch(order_url(world, order), {
-        "status": "discontinued", "reason": "x", "effective_date": (TODAY() + DAY).isoformat()},
-        format="json")
+    late = priya.patch(
+        order_url(world, order),
+        {"status": "discontinued", "reason": "x", "effective_date": (TODAY() + DAY).isoformat()},
+        format="json",
+    )
     assert late.status_code == 400 and "future" in late.json()["effective_date"][0]
     assert written() == before
 
@@ -293,12 +337,18 @@ def test_discontinue_before_the_start_or_in_the_future_is_400(world, api_client)
 BAD_ORDERS = [
     ({"dose": "0"}, "dose", "Dose must be greater than zero."),
     ({"dose": "-1"}, "dose", "Dose must be greater than zero."),
-    ({"start_date": (TODAY() - 10 * DAY).isoformat(), "end_date": (TODAY() - 20 * DAY).isoformat()},
-     "end_date", "The end date cannot be before the start date."),
+    (
+        {"start_date": (TODAY() - 10 * DAY).isoformat(), "end_date": (TODAY() - 20 * DAY).isoformat()},
+        "end_date",
+        "The end date cannot be before the start date.",
+    ),
     ({"drug_class": "tricyclic"}, "drug_class", None),
     ({"unit": "drops"}, "unit", None),
-    ({"start_date": (TODAY() + 3 * DAY).isoformat()}, "start_date",
-     "The start date cannot be in the future."),
+    (
+        {"start_date": (TODAY() + 3 * DAY).isoformat()},
+        "start_date",
+        "The start date cannot be in the future.",
+    ),
     ({"drug_name": ""}, "drug_name", None),
 ]
 
@@ -306,8 +356,7 @@ BAD_ORDERS = [
 @pytest.mark.parametrize(("overrides", "field", "message"), BAD_ORDERS)
 def test_bad_order_is_400_with_nothing_written_api(world, api_client, overrides, field, message):
     before = written()
-    response = api_client(world.psychiatrist).post(orders_url(world), sertraline(**overrides),
-                                                   format="json")
+    response = api_client(world.psychiatrist).post(orders_url(world), sertraline(**overrides), format="json")
     assert response.status_code == 400
     assert field in response.json()
     if message:
@@ -319,7 +368,8 @@ def test_bad_order_is_400_with_nothing_written_api(world, api_client, overrides,
 def test_bad_order_is_400_with_nothing_written_page(world, page_client, overrides, field, message):
     before = written()
     response = page_client(world.psychiatrist).post(
-        reverse("medication_order_create", args=[world.patient.pk]), sertraline(**overrides))
+        reverse("medication_order_create", args=[world.patient.pk]), sertraline(**overrides)
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert field in errors
@@ -333,18 +383,25 @@ def test_bad_dose_on_a_change_is_400_api_and_page(world, api_client, page_client
     order = make_order(world)
     before = written()
     for dose in ("0", "-1"):
-        api = api_client(world.psychiatrist).patch(order_url(world, order), {"dose": dose},
-                                                   format="json")
+        api = api_client(world.psychiatrist).patch(order_url(world, order), {"dose": dose}, format="json")
         assert api.status_code == 400 and api.json()["dose"] == ["Dose must be greater than zero."]
         page = page_client(world.psychiatrist).post(
             reverse("medication_order_change", args=[world.patient.pk, order.pk]),
-            {"dose": dose, "unit": "mg", "route": "oral", "frequency": "once_daily",
-             "effective_date": TODAY().isoformat()})
+            {
+                "dose": dose,
+                "unit": "mg",
+                "route": "oral",
+                "frequency": "once_daily",
+                "effective_date": TODAY().isoformat(),
+            },
+        )
         assert page.status_code == 400
         assert page.context["form"].errors["dose"] == ["Dose must be greater than zero."]
     early = api_client(world.psychiatrist).patch(
-        order_url(world, order), {"dose": "100", "effective_date": (order.start_date - DAY).isoformat()},
-        format="json")
+        order_url(world, order),
+        {"dose": "100", "effective_date": (order.start_date - DAY).isoformat()},
+        format="json",
+    )
     assert early.status_code == 400 and "effective_date" in early.json()
     assert written() == before
 
@@ -352,9 +409,9 @@ def test_bad_dose_on_a_change_is_400_api_and_page(world, api_client, page_client
 def test_a_second_active_order_of_the_same_drug_is_refused(world, api_client):
     make_order(world)
     before = written()
-    response = api_client(world.psychiatrist).post(orders_url(world),
-                                                   sertraline(drug_name="sertraline "),
-                                                   format="json")
+    response = api_client(world.psychiatrist).post(
+        orders_url(world), sertraline(drug_name="sertraline "), format="json"
+    )
     assert response.status_code == 400
     assert "already an active order for sertraline" in response.json()["drug_name"][0]
     assert written() == before
@@ -370,27 +427,39 @@ def test_unknown_status_filter_is_400(world, api_client):
 
 def test_list_and_retrieve_are_audited(world, api_client):
     first = make_order(world)
-    second = make_order(world, drug_name="Mirtazapine", drug_class="other_antidepressant",
-                        dose=Decimal("15"), frequency="at_bedtime")
+    second = make_order(
+        world,
+        drug_name="Mirtazapine",
+        drug_class="other_antidepressant",
+        dose=Decimal("15"),
+        frequency="at_bedtime",
+    )
     carmen = api_client(world.case_manager)
     listed = carmen.get(orders_url(world))
     assert listed.status_code == 200 and listed.json()["count"] == 2
-    rows = AuditEvent.objects.filter(actor=world.case_manager, action="list",
-                                     object_type="medicationorder")
+    rows = AuditEvent.objects.filter(actor=world.case_manager, action="list", object_type="medicationorder")
     assert sorted(rows.values_list("object_id", flat=True)) == sorted([str(first.pk), str(second.pk)])
     assert set(rows.values_list("patient_id", flat=True)) == {world.patient.pk}
     carmen.get(order_url(world, first))
-    assert AuditEvent.objects.filter(actor=world.case_manager, action="view",
-                                     object_type="medicationorder", object_id=str(first.pk)).exists()
+    assert AuditEvent.objects.filter(
+        actor=world.case_manager, action="view", object_type="medicationorder", object_id=str(first.pk)
+    ).exists()
 
 
 def test_medication_page_reads_are_audited(world, page_client):
     order = make_order(world)
     response = page_client(world.therapist).get(reverse("medication_page", args=[world.patient.pk]))
     assert response.status_code == 200
-    assert AuditEvent.objects.filter(actor=world.therapist, action="view",
-                                     object_type="medicationorder", object_id=str(order.pk),
-                                     patient_id=world.patient.pk).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            actor=world.therapist,
+            action="view",
+            object_type="medicationorder",
+            object_id=str(order.pk),
+            patient_id=world.patient.pk,
+        ).count()
+        == 1
+    )
 
 
 def test_list_is_paginated(world, api_client):

@@ -31,8 +31,12 @@ def _grow(world, start: int, stop: int) -> None:
         order = make_order(world, drug_name=f"Drug {n}", start_date=today - 40 * DAY)
         if n % 2:
             order = services.medication_order_change(
-                actor=world.psychiatrist, patient=world.patient, order=order,
-                dose=Decimal("75"), effective_date=today - 10 * DAY)
+                actor=world.psychiatrist,
+                patient=world.patient,
+                order=order,
+                dose=Decimal("75"),
+                effective_date=today - 10 * DAY,
+            )
         make_adherence(world, order=order)
         make_side_effect(world, order=order)
 

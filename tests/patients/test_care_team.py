@@ -8,23 +8,30 @@ from patients.models import CareTeamMember, PatientUserObjectPermission
 
 def test_joining_grants_and_leaving_revokes_object_permissions(world, api_client):
     admin = api_client(world.admin)
-    response = admin.post(f"/api/v1/patients/{world.patient.pk}/care-team/",
-                          {"user": world.newcomer.pk, "role": "therapist"}, format="json")
+    response = admin.post(
+        f"/api/v1/patients/{world.patient.pk}/care-team/",
+        {"user": world.newcomer.pk, "role": "therapist"},
+        format="json",
+    )
     assert response.status_code == 201
-    perms = set(PatientUserObjectPermission.objects.filter(
-        user=world.newcomer, content_object=world.patient).values_list("permission__codename",
-                                                                        flat=True))
+    perms = set(
+        PatientUserObjectPermission.objects.filter(
+            user=world.newcomer, content_object=world.patient
+        ).values_list("permission__codename", flat=True)
+    )
     assert perms == {"view_patient", "change_patient", "edit_careplan"}
-    assert api_client(world.newcomer).get(
-        f"/api/v1/patients/{world.patient.pk}/care-plan/").status_code == 200
+    assert (
+        api_client(world.newcomer).get(f"/api/v1/patients/{world.patient.pk}/care-plan/").status_code == 200
+    )
 
     member_id = response.json()["id"]
-    assert admin.delete(
-        f"/api/v1/patients/{world.patient.pk}/care-team/{member_id}/").status_code == 204
+    assert admin.delete(f"/api/v1/patients/{world.patient.pk}/care-team/{member_id}/").status_code == 204
     assert not PatientUserObjectPermission.objects.filter(user=world.newcomer).exists()
-    actions = list(AuditEvent.objects.filter(object_type="careteammember",
-                                             object_id=str(member_id)).values_list("action",
-                                                                                  flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="careteammember", object_id=str(member_id)).values_list(
+            "action", flat=True
+        )
+    )
     assert sorted(actions) == ["grant", "revoke"]
 
 
@@ -36,8 +43,7 @@ def test_removal_takes_effect_on_the_next_request(world, page_client, api_client
     assert api.get(f"/api/v1/patients/{world.patient.pk}/").status_code == 200
 
     member = world.member(world.psychiatrist)
-    response = page_client(world.admin).post(
-        reverse("care_team_remove", args=[world.patient.pk, member.pk]))
+    response = page_client(world.admin).post(reverse("care_team_remove", args=[world.patient.pk, member.pk]))
     assert response.status_code == 302
 
     assert browser.get(detail).status_code == 404
@@ -48,8 +54,11 @@ def test_removal_takes_effect_on_the_next_request(world, page_client, api_client
 
 def test_admin_adds_member_on_the_patient_page(world, page_client):
     client = page_client(world.admin)
-    response = client.post(reverse("care_team_add", args=[world.patient.pk]),
-                           {"user": world.newcomer.pk, "role": "therapist"}, follow=True)
+    response = client.post(
+        reverse("care_team_add", args=[world.patient.pk]),
+        {"user": world.newcomer.pk, "role": "therapist"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "Nick New joined the care team." in response.content.decode()
     assert CareTeamMember.objects.filter(patient=world.patient, user=world.newcomer).exists()
@@ -77,7 +86,8 @@ def test_bad_care_team_input_writes_nothing(world, api_client):
 def test_member_of_another_patient_is_not_found(world, api_client):
     other_member = world.other_patient.team_members.get()
     response = api_client(world.admin).delete(
-        f"/api/v1/patients/{world.patient.pk}/care-team/{other_member.pk}/")
+        f"/api/v1/patients/{world.patient.pk}/care-team/{other_member.pk}/"
+    )
     assert response.status_code == 404
     assert CareTeamMember.objects.filter(pk=other_member.pk).exists()
 
@@ -85,18 +95,34 @@ def test_member_of_another_patient_is_not_found(world, api_client):
 def test_outsider_cannot_touch_another_teams_patient_bola(world, api_client):
     """The database is unchanged after an outsider's attempts (status and rows both checked)."""
     api = api_client(world.outsider)
-    before = (AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
-              CareTeamMember.objects.count(), world.patient.care_plan.version)
-    assert api.patch(f"/api/v1/patients/{world.patient.pk}/", {"phone": "1"},
-                     format="json").status_code == 404
-    assert api.patch(f"/api/v1/patients/{world.patient.pk}/care-plan/",
-                     {"problems": "x", "version": 1}, format="json").status_code == 404
-    assert api.post(f"/api/v1/patients/{world.patient.pk}/care-team/",
-                    {"user": world.outsider.pk, "role": "therapist"},
-                    format="json").status_code == 404
+    before = (
+        AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
+        CareTeamMember.objects.count(),
+        world.patient.care_plan.version,
+    )
+    assert (
+        api.patch(f"/api/v1/patients/{world.patient.pk}/", {"phone": "1"}, format="json").status_code == 404
+    )
+    assert (
+        api.patch(
+            f"/api/v1/patients/{world.patient.pk}/care-plan/", {"problems": "x", "version": 1}, format="json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/api/v1/patients/{world.patient.pk}/care-team/",
+            {"user": world.outsider.pk, "role": "therapist"},
+            format="json",
+        ).status_code
+        == 404
+    )
     world.patient.care_plan.refresh_from_db()
-    after = (AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
-             CareTeamMember.objects.count(), world.patient.care_plan.version)
+    after = (
+        AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
+        CareTeamMember.objects.count(),
+        world.patient.care_plan.version,
+    )
     assert after == before
     world.patient.refresh_from_db()
     assert world.patient.phone == ""

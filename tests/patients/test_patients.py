@@ -6,13 +6,22 @@ from django.urls import reverse
 from careteam.models import AuditEvent
 from patients.models import CarePlan, CareTeamMember, Patient
 
-VALID = {"first_name": "Casey", "last_name": "Nguyen", "date_of_birth": "1992-06-01",
-         "record_number": "MRN-2001", "status": "active"}
+VALID = {
+    "first_name": "Casey",
+    "last_name": "Nguyen",
+    "date_of_birth": "1992-06-01",
+    "record_number": "MRN-2001",
+    "status": "active",
+}
 
 
 def counts():
-    return (Patient.objects.count(), CarePlan.objects.count(), CareTeamMember.objects.count(),
-            AuditEvent.objects.filter(action="create").count())
+    return (
+        Patient.objects.count(),
+        CarePlan.objects.count(),
+        CareTeamMember.objects.count(),
+        AuditEvent.objects.filter(action="create").count(),
+    )
 
 
 def test_admin_registers_a_patient_with_an_empty_care_plan(world, api_client):
@@ -29,8 +38,7 @@ def test_case_manager_who_registers_becomes_primary_contact(world, page_client):
     patient = Patient.objects.get(record_number="MRN-2001")
     assert response.status_code == 302 and response["Location"] == f"/patients/{patient.pk}/"
     member = patient.team_members.get()
-    assert (member.user, member.role, member.is_primary) == (world.case_manager, "case_manager",
-                                                             True)
+    assert (member.user, member.role, member.is_primary) == (world.case_manager, "case_manager", True)
     # ...and can open the patient straight away.
     assert page_client(world.case_manager).get(response["Location"]).status_code == 200
 
@@ -38,13 +46,17 @@ def test_case_manager_who_registers_becomes_primary_contact(world, page_client):
 BAD_INPUT = [
     ({"first_name": None}, "first_name", "This field is required."),
     ({"last_name": None}, "last_name", "This field is required."),
-    ({"date_of_birth": "31/02/1990"}, "date_of_birth",
-     ("Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",  # API
-      "Enter a valid date.")),  # page
+    (
+        {"date_of_birth": "31/02/1990"},
+        "date_of_birth",
+        (
+            "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",  # API
+            "Enter a valid date.",
+        ),
+    ),  # page
     ({"date_of_birth": "2999-01-01"}, "date_of_birth", "Date of birth cannot be in the future."),
     ({"date_of_birth": "1850-01-01"}, "date_of_birth", "Date of birth is before 1900."),
-    ({"record_number": "mrn-t00001"}, "record_number",
-     "Another patient already has this record number."),
+    ({"record_number": "mrn-t00001"}, "record_number", "Another patient already has this record number."),
     ({"status": "asleep"}, "status", None),
     ({"email": "nope"}, "email", "Enter a valid email address."),
 ]
@@ -61,8 +73,7 @@ def _payload(change, world):
 @pytest.mark.parametrize(("change", "field", "message"), BAD_INPUT)
 def test_bad_patient_input_on_the_api_writes_nothing(world, api_client, change, field, message):
     before = counts()
-    response = api_client(world.admin).post("/api/v1/patients/", _payload(change, world),
-                                            format="json")
+    response = api_client(world.admin).post("/api/v1/patients/", _payload(change, world), format="json")
     assert response.status_code == 400
     errors = response.json()
     assert list(errors) == [field]
@@ -74,8 +85,7 @@ def test_bad_patient_input_on_the_api_writes_nothing(world, api_client, change, 
 
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_INPUT)
-def test_bad_patient_input_on_the_page_writes_nothing(world, page_client, change, field,
-                                                      message):
+def test_bad_patient_input_on_the_page_writes_nothing(world, page_client, change, field, message):
     before = counts()
     response = page_client(world.admin).post(reverse("patient_create"), _payload(change, world))
     assert response.status_code == 400
@@ -92,7 +102,9 @@ def test_bad_patient_input_on_the_page_writes_nothing(world, page_client, change
 def test_duplicate_record_number_on_edit_is_refused(world, api_client):
     response = api_client(world.therapist).patch(
         f"/api/v1/patients/{world.patient.pk}/",
-        {"record_number": world.other_patient.record_number}, format="json")
+        {"record_number": world.other_patient.record_number},
+        format="json",
+    )
     assert response.status_code == 400
     assert response.json() == {"record_number": ["Another patient already has this record number."]}
     world.patient.refresh_from_db()
@@ -100,8 +112,9 @@ def test_duplicate_record_number_on_edit_is_refused(world, api_client):
 
 
 def test_team_member_edits_contact_details(world, api_client):
-    response = api_client(world.case_manager).patch(f"/api/v1/patients/{world.patient.pk}/",
-                                                    {"phone": "555-0142"}, format="json")
+    response = api_client(world.case_manager).patch(
+        f"/api/v1/patients/{world.patient.pk}/", {"phone": "555-0142"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["phone"] == "555-0142"
     event = AuditEvent.objects.filter(object_type="patient", action="update").latest("id")
     assert event.actor == world.case_manager and event.changes == {"phone": "changed"}
@@ -137,6 +150,10 @@ def test_an_empty_submission_is_refused_not_ignored(world, page_client):
     before = counts()
     response = page_client(world.admin).post(reverse("patient_create"), {})
     assert response.status_code == 400
-    assert set(response.context["form"].errors) >= {"first_name", "last_name", "date_of_birth",
-                                                    "record_number"}
+    assert set(response.context["form"].errors) >= {
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "record_number",
+    }
     assert counts() == before

@@ -33,21 +33,23 @@ def test_treatment_status_at_every_threshold(world, count, baseline, latest, sta
     assert treatment_status_of(count=count, baseline=baseline, latest=latest) == status
     PatientSummary.objects.update_or_create(
         patient=world.patient,
-        defaults={"phq9_count": count, "phq9_baseline": baseline, "phq9_latest": latest})
+        defaults={"phq9_count": count, "phq9_baseline": baseline, "phq9_latest": latest},
+    )
     # The database's generated column follows the same rule.
     assert PatientSummary.objects.get(patient=world.patient).treatment_status == status
 
 
 def test_measures_keep_baseline_and_latest_by_date(world):
     pid = world.patient.pk
-    summary.measure_recorded(patient_id=pid, instrument="PHQ9", total=18,
-                             administered_on=D + datetime.timedelta(days=14))
+    summary.measure_recorded(
+        patient_id=pid, instrument="PHQ9", total=18, administered_on=D + datetime.timedelta(days=14)
+    )
     summary.measure_recorded(patient_id=pid, instrument="PHQ9", total=20, administered_on=D)
-    summary.measure_recorded(patient_id=pid, instrument="PHQ9", total=9,
-                             administered_on=D + datetime.timedelta(days=70))
+    summary.measure_recorded(
+        patient_id=pid, instrument="PHQ9", total=9, administered_on=D + datetime.timedelta(days=70)
+    )
     row = PatientSummary.objects.get(patient_id=pid)
-    assert (row.phq9_baseline, row.phq9_baseline_on, row.phq9_latest, row.phq9_count) == (
-        20, D, 9, 3)
+    assert (row.phq9_baseline, row.phq9_baseline_on, row.phq9_latest, row.phq9_count) == (20, D, 9, 3)
     assert row.gad7_count == 0
 
 

@@ -47,29 +47,38 @@ def test_a_seeded_clinician_sees_exactly_their_patients(seeded):
 
 
 def test_summaries_agree_with_the_measures(seeded):
-    measures = {row["patient_id"]: row for row in Assessment.objects.filter(instrument="PHQ9")
-                .values("patient_id").annotate(n=Count("id"), first=Min("administered_on"),
-                                                last=Max("administered_on"))}
+    measures = {
+        row["patient_id"]: row
+        for row in Assessment.objects.filter(instrument="PHQ9")
+        .values("patient_id")
+        .annotate(n=Count("id"), first=Min("administered_on"), last=Max("administered_on"))
+    }
     for row in PatientSummary.objects.all():
         m = measures.get(row.patient_id)
         assert row.phq9_count == (m["n"] if m else 0)
         if m:
             assert (row.phq9_baseline_on, row.phq9_latest_on) == (m["first"], m["last"])
-            latest = Assessment.objects.get(patient_id=row.patient_id, instrument="PHQ9",
-                                            administered_on=m["last"])
+            latest = Assessment.objects.get(
+                patient_id=row.patient_id, instrument="PHQ9", administered_on=m["last"]
+            )
             assert row.phq9_latest == latest.total
 
 
 def test_summaries_agree_with_the_flags_and_referrals(seeded):
     """The registry's counts and due dates on the summary match the seeded records, as the
     services would have kept them."""
-    flags = {row["patient_id"]: row for row in Flag.objects.exclude(status="resolved")
-             .values("patient_id").annotate(n=Count("id"),
-                                            urgent=Count("id", filter=Q(severity="urgent")))}
+    flags = {
+        row["patient_id"]: row
+        for row in Flag.objects.exclude(status="resolved")
+        .values("patient_id")
+        .annotate(n=Count("id"), urgent=Count("id", filter=Q(severity="urgent")))
+    }
     due: dict[int, list[str]] = {}
-    for patient_id, day in (Referral.objects.filter(status__in=OPEN_STATUSES,
-                                                    follow_up_on__isnull=False)
-                            .order_by("follow_up_on").values_list("patient_id", "follow_up_on")):
+    for patient_id, day in (
+        Referral.objects.filter(status__in=OPEN_STATUSES, follow_up_on__isnull=False)
+        .order_by("follow_up_on")
+        .values_list("patient_id", "follow_up_on")
+    ):
         due.setdefault(patient_id, []).append(day.isoformat())
     plans = dict(CarePlan.objects.values_list("patient_id", "next_review_date"))
     assert flags and due

@@ -25,13 +25,11 @@ def patient_kwargs(w):
 
 
 def course_kwargs(w):
-    return {"patient_id": w.patient.pk,
-            "course_id": make_course(actor=w.therapist, patient=w.patient).pk}
+    return {"patient_id": w.patient.pk, "course_id": make_course(actor=w.therapist, patient=w.patient).pk}
 
 
 def session_kwargs(w):
-    return {"patient_id": w.patient.pk,
-            "session_id": make_session(actor=w.therapist, patient=w.patient).pk}
+    return {"patient_id": w.patient.pk, "session_id": make_session(actor=w.therapist, patient=w.patient).pk}
 
 
 def progress_note_kwargs(w):
@@ -42,13 +40,17 @@ def progress_note_kwargs(w):
 
 
 def assessment_kwargs(w):
-    return {"patient_id": w.patient.pk,
-            "assessment_id": make_assessment(actor=w.psychiatrist, patient=w.patient).pk}
+    return {
+        "patient_id": w.patient.pk,
+        "assessment_id": make_assessment(actor=w.psychiatrist, patient=w.patient).pk,
+    }
 
 
 def psychotherapy_note_kwargs(w):
-    return {"patient_id": w.patient.pk,
-            "note_id": make_psychotherapy_note(actor=w.therapist, patient=w.patient).pk}
+    return {
+        "patient_id": w.patient.pk,
+        "note_id": make_psychotherapy_note(actor=w.therapist, patient=w.patient).pk,
+    }
 
 
 def yesterday_local() -> str:
@@ -64,8 +66,15 @@ def course_edit_form(w):
 
 
 def session_form(w):
-    return {"course": "", "starts_at": yesterday_local(), "modality": "cbt", "mode": "video",
-            "duration_minutes": "50", "attendance": "attended", "alliance_rating": "7"}
+    return {
+        "course": "",
+        "starts_at": yesterday_local(),
+        "modality": "cbt",
+        "mode": "video",
+        "duration_minutes": "50",
+        "attendance": "attended",
+        "alliance_rating": "7",
+    }
 
 
 def session_edit_form(w):
@@ -82,65 +91,115 @@ MATRIX = [
     ("therapy_course_create", "get", patient_kwargs, None, THERAPIST_ONLY_PAGE),
     ("therapy_course_create", "post", patient_kwargs, course_form, THERAPIST_ONLY_POST),
     ("therapy_course_edit", "get", course_kwargs, None, THERAPIST_ONLY_PAGE),
-    ("therapy_course_edit", "post", course_kwargs, course_edit_form,
-     THERAPIST_ONLY_POST),
+    ("therapy_course_edit", "post", course_kwargs, course_edit_form, THERAPIST_ONLY_POST),
     ("therapy_session_create", "get", patient_kwargs, None, THERAPIST_ONLY_PAGE),
-    ("therapy_session_create", "post", patient_kwargs, session_form,
-     THERAPIST_ONLY_POST),
+    ("therapy_session_create", "post", patient_kwargs, session_form, THERAPIST_ONLY_POST),
     ("therapy_session_edit", "get", session_kwargs, None, THERAPIST_ONLY_PAGE),
-    ("therapy_session_edit", "post", session_kwargs, session_edit_form,
-     THERAPIST_ONLY_POST),
+    ("therapy_session_edit", "post", session_kwargs, session_edit_form, THERAPIST_ONLY_POST),
     ("therapy_progress_note_create", "get", patient_kwargs, None, THERAPIST_ONLY_PAGE),
-    ("therapy_progress_note_create", "post", patient_kwargs,
-     lambda w: {"session": "", "text": "Practised behavioural activation."},
-     THERAPIST_ONLY_POST),
-    ("therapy_assessment_create", "get", lambda w: {"patient_id": w.patient.pk, "instrument": "phq9"},
-     None, TEAM_PAGE),
-    ("therapy_assessment_create", "post",
-     lambda w: {"patient_id": w.patient.pk, "instrument": "phq9"}, phq9_form,
-     expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON)),
+    (
+        "therapy_progress_note_create",
+        "post",
+        patient_kwargs,
+        lambda w: {"session": "", "text": "Practised behavioural activation."},
+        THERAPIST_ONLY_POST,
+    ),
+    (
+        "therapy_assessment_create",
+        "get",
+        lambda w: {"patient_id": w.patient.pk, "instrument": "phq9"},
+        None,
+        TEAM_PAGE,
+    ),
+    (
+        "therapy_assessment_create",
+        "post",
+        lambda w: {"patient_id": w.patient.pk, "instrument": "phq9"},
+        phq9_form,
+        expect(team=302, admin=404, outsider=404, anonymous=PAGE_ANON),
+    ),
     ("therapy_assessment_detail", "get", assessment_kwargs, None, TEAM_PAGE),
-    ("therapy_psychotherapy_note_list", "get", patient_kwargs, None,
-     THERAPIST_ONLY_PAGE),
-    ("therapy_psychotherapy_note_create", "get", patient_kwargs, None,
-     THERAPIST_ONLY_PAGE),
-    ("therapy_psychotherapy_note_create", "post", patient_kwargs,
-     lambda w: {"text": "Countertransference: felt protective."}, THERAPIST_ONLY_POST),
-    ("therapy_psychotherapy_note_detail", "get", psychotherapy_note_kwargs, None,
-     AUTHOR_ONLY_PAGE),
+    ("therapy_psychotherapy_note_list", "get", patient_kwargs, None, THERAPIST_ONLY_PAGE),
+    ("therapy_psychotherapy_note_create", "get", patient_kwargs, None, THERAPIST_ONLY_PAGE),
+    (
+        "therapy_psychotherapy_note_create",
+        "post",
+        patient_kwargs,
+        lambda w: {"text": "Countertransference: felt protective."},
+        THERAPIST_ONLY_POST,
+    ),
+    ("therapy_psychotherapy_note_detail", "get", psychotherapy_note_kwargs, None, AUTHOR_ONLY_PAGE),
     # --- API --------------------------------------------------------------------------------
     ("api_therapy_course_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_therapy_course_list", "post", patient_kwargs, course_form,
-     expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_therapy_course_list",
+        "post",
+        patient_kwargs,
+        course_form,
+        expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_therapy_course_detail", "get", course_kwargs, None, TEAM_API),
-    ("api_therapy_course_detail", "patch", course_kwargs,
-     lambda w: {"status": "completed", "version": 1},
-     expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_therapy_course_detail",
+        "patch",
+        course_kwargs,
+        lambda w: {"status": "completed", "version": 1},
+        expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_therapy_session_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_therapy_session_list", "post", patient_kwargs,
-     lambda w: {"starts_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
-                "modality": "cbt", "mode": "in_person", "duration_minutes": 50,
-                "attendance": "attended", "alliance_rating": 8},
-     expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_therapy_session_list",
+        "post",
+        patient_kwargs,
+        lambda w: {
+            "starts_at": (timezone.now() - datetime.timedelta(hours=2)).isoformat(),
+            "modality": "cbt",
+            "mode": "in_person",
+            "duration_minutes": 50,
+            "attendance": "attended",
+            "alliance_rating": 8,
+        },
+        expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_therapy_session_detail", "get", session_kwargs, None, TEAM_API),
-    ("api_therapy_session_detail", "patch", session_kwargs,
-     lambda w: {"attendance": "attended", "alliance_rating": 6, "version": 1},
-     expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_therapy_session_detail",
+        "patch",
+        session_kwargs,
+        lambda w: {"attendance": "attended", "alliance_rating": 6, "version": 1},
+        expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_progress_note_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_progress_note_list", "post", patient_kwargs,
-     lambda w: {"text": "Mood brighter; homework done."},
-     expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_progress_note_list",
+        "post",
+        patient_kwargs,
+        lambda w: {"text": "Mood brighter; homework done."},
+        expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_progress_note_detail", "get", progress_note_kwargs, None, TEAM_API),
-    ("api_psychotherapy_note_list", "get", patient_kwargs, None,
-     expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_psychotherapy_note_list", "post", patient_kwargs,
-     lambda w: {"text": "Private hypothesis about attachment."},
-     expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON)),
-    ("api_psychotherapy_note_detail", "get", psychotherapy_note_kwargs, None,
-     AUTHOR_ONLY_API),
+    (
+        "api_psychotherapy_note_list",
+        "get",
+        patient_kwargs,
+        None,
+        expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_psychotherapy_note_list",
+        "post",
+        patient_kwargs,
+        lambda w: {"text": "Private hypothesis about attachment."},
+        expect(team=403, therapist=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    ("api_psychotherapy_note_detail", "get", psychotherapy_note_kwargs, None, AUTHOR_ONLY_API),
     ("api_assessment_list", "get", patient_kwargs, None, TEAM_API),
-    ("api_assessment_list", "post", patient_kwargs,
-     lambda w: {"instrument": "GAD7", "answers": [1, 2, 1, 0, 1, 2, 1]},
-     expect(team=201, admin=404, outsider=404, anonymous=API_ANON)),
+    (
+        "api_assessment_list",
+        "post",
+        patient_kwargs,
+        lambda w: {"instrument": "GAD7", "answers": [1, 2, 1, 0, 1, 2, 1]},
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
     ("api_assessment_detail", "get", assessment_kwargs, None, TEAM_API),
 ]

@@ -16,8 +16,8 @@ def url(world):
 def test_therapist_writes_about_a_session_and_the_team_reads_it(world, api_client, page_client):
     session = make_session(actor=world.therapist, patient=world.patient)
     response = api_client(world.therapist).post(
-        url(world), {"text": "Completed thought record; mood 6/10.", "session": session.pk},
-        format="json")
+        url(world), {"text": "Completed thought record; mood 6/10.", "session": session.pk}, format="json"
+    )
     assert response.status_code == 201
     note = ProgressNote.objects.get()
     assert (note.author, note.session, note.patient) == (world.therapist, session, world.patient)
@@ -27,8 +27,7 @@ def test_therapist_writes_about_a_session_and_the_team_reads_it(world, api_clien
         assert body["results"][0]["author_name"] == "Theo Rivera"
         page = page_client(user).get(reverse("therapy_overview", args=[world.patient.pk]))
         assert "Completed thought record; mood 6/10." in page.content.decode()
-    reads = AuditEvent.objects.filter(object_type="progressnote", action="list",
-                                      object_id=str(note.pk))
+    reads = AuditEvent.objects.filter(object_type="progressnote", action="list", object_id=str(note.pk))
     assert {e.actor for e in reads} == {world.psychiatrist, world.case_manager}
 
 
@@ -36,9 +35,12 @@ def test_therapist_writes_about_a_session_and_the_team_reads_it(world, api_clien
 def test_only_the_therapist_writes_them(world, api_client, page_client, who):
     user = getattr(world, who)
     assert api_client(user).post(url(world), {"text": "x"}, format="json").status_code == 403
-    assert page_client(user).post(
-        reverse("therapy_progress_note_create", args=[world.patient.pk]),
-        {"text": "x"}).status_code == 403
+    assert (
+        page_client(user)
+        .post(reverse("therapy_progress_note_create", args=[world.patient.pk]), {"text": "x"})
+        .status_code
+        == 403
+    )
     assert not ProgressNote.objects.exists()
 
 
@@ -51,28 +53,32 @@ def test_outsider_and_admin_get_404(world, api_client):
     assert ProgressNote.objects.count() == 1
 
 
-@pytest.mark.parametrize(("payload", "field", "message"), [
-    ({"text": ""}, "text", "Write the note."),
-    ({"text": "  \n "}, "text", "Write the note."),
-    ({"text": "ok", "session": 999999}, "session", "This patient has no such therapy session."),
-])
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({"text": ""}, "text", "Write the note."),
+        ({"text": "  \n "}, "text", "Write the note."),
+        ({"text": "ok", "session": 999999}, "session", "This patient has no such therapy session."),
+    ],
+)
 def test_bad_input_writes_nothing(world, api_client, payload, field, message):
     before = ProgressNote.objects.count(), AuditEvent.objects.filter(action="create").count()
     response = api_client(world.therapist).post(url(world), payload, format="json")
     assert response.status_code == 400
     assert response.json() == {field: [message]}
-    assert (ProgressNote.objects.count(),
-            AuditEvent.objects.filter(action="create").count()) == before
+    assert (ProgressNote.objects.count(), AuditEvent.objects.filter(action="create").count()) == before
 
 
 def test_a_session_of_another_patient_cannot_be_referenced(world, api_client, page_client):
     theirs = make_session(actor=world.outsider, patient=world.other_patient)
-    response = api_client(world.therapist).post(url(world), {"text": "ok", "session": theirs.pk},
-                                                format="json")
+    response = api_client(world.therapist).post(
+        url(world), {"text": "ok", "session": theirs.pk}, format="json"
+    )
     assert response.status_code == 400 and "session" in response.json()
     page = page_client(world.therapist).post(
         reverse("therapy_progress_note_create", args=[world.patient.pk]),
-        {"text": "ok", "session": str(theirs.pk)})
+        {"text": "ok", "session": str(theirs.pk)},
+    )
     assert page.status_code == 400 and "session" in page.context["form"].errors
     assert not ProgressNote.objects.exists()
 
@@ -81,13 +87,16 @@ def test_page_form_adds_a_note(world, page_client):
     session = make_session(actor=world.therapist, patient=world.patient)
     response = page_client(world.therapist).post(
         reverse("therapy_progress_note_create", args=[world.patient.pk]),
-        {"text": "Discussed relapse signature.", "session": str(session.pk)}, follow=True)
+        {"text": "Discussed relapse signature.", "session": str(session.pk)},
+        follow=True,
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Progress note added." in body and "Discussed relapse signature." in body
     assert ProgressNote.objects.get().session == session
     empty = page_client(world.therapist).post(
-        reverse("therapy_progress_note_create", args=[world.patient.pk]), {"text": ""})
+        reverse("therapy_progress_note_create", args=[world.patient.pk]), {"text": ""}
+    )
     assert empty.status_code == 400 and "This field is required." in empty.content.decode()
     assert ProgressNote.objects.count() == 1
 

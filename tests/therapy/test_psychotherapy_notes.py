@@ -32,8 +32,7 @@ def note(world):
 @pytest.fixture
 def second_therapist(world):
     """Nick joins Jordan's care team as a second therapist."""
-    care_team_add(actor=world.admin, patient=world.patient, user=world.newcomer,
-                  role=Role.THERAPIST)
+    care_team_add(actor=world.admin, patient=world.patient, user=world.newcomer, role=Role.THERAPIST)
     return world.newcomer
 
 
@@ -52,14 +51,14 @@ def test_the_author_writes_lists_and_reads_their_note(world, api_client, page_cl
     assert api.get(f"{api_list(world)}{note.pk}/").json()["text"] == SECRET
     browser = page_client(world.therapist)
     assert SECRET in browser.get(page_list(world)).content.decode()
-    detail = browser.get(reverse("therapy_psychotherapy_note_detail",
-                                 args=[world.patient.pk, note.pk]))
+    detail = browser.get(reverse("therapy_psychotherapy_note_detail", args=[world.patient.pk, note.pk]))
     assert detail.status_code == 200 and SECRET in detail.content.decode()
 
     created = api.post(api_list(world), {"text": "Second note"}, format="json")
     assert created.status_code == 201 and created.json()["author"] == world.therapist.pk
-    page = browser.post(reverse("therapy_psychotherapy_note_create", args=[world.patient.pk]),
-                        {"text": "Third note"})
+    page = browser.post(
+        reverse("therapy_psychotherapy_note_create", args=[world.patient.pk]), {"text": "Third note"}
+    )
     assert page.status_code == 302
     assert PsychotherapyNote.objects.filter(author=world.therapist).count() == 3
 
@@ -70,7 +69,8 @@ def test_an_empty_note_is_refused(world, api_client, page_client, payload):
     response = api_client(world.therapist).post(api_list(world), payload, format="json")
     assert response.status_code == 400 and list(response.json()) == ["text"]
     page = page_client(world.therapist).post(
-        reverse("therapy_psychotherapy_note_create", args=[world.patient.pk]), payload)
+        reverse("therapy_psychotherapy_note_create", args=[world.patient.pk]), payload
+    )
     assert page.status_code == 400 and "text" in page.context["form"].errors
     assert PsychotherapyNote.objects.count() == before
 
@@ -88,8 +88,7 @@ OTHERS = {
 
 
 def _user(world, request, who):
-    return request.getfixturevalue("second_therapist") if who == "second_therapist" else getattr(
-        world, who)
+    return request.getfixturevalue("second_therapist") if who == "second_therapist" else getattr(world, who)
 
 
 @pytest.mark.parametrize("who", OTHERS)
@@ -97,8 +96,12 @@ def test_nobody_else_reaches_the_note(world, api_client, page_client, note, requ
     user = _user(world, request, who)
     api, browser = api_client(user), page_client(user)
     detail_page = reverse("therapy_psychotherapy_note_detail", args=[world.patient.pk, note.pk])
-    responses = [api.get(api_list(world)), api.get(f"{api_list(world)}{note.pk}/"),
-                 browser.get(page_list(world)), browser.get(detail_page)]
+    responses = [
+        api.get(api_list(world)),
+        api.get(f"{api_list(world)}{note.pk}/"),
+        browser.get(page_list(world)),
+        browser.get(detail_page),
+    ]
     assert tuple(r.status_code for r in responses) == OTHERS[who]
     for response in responses:
         assert SECRET not in response.content.decode()
@@ -109,16 +112,27 @@ def test_nobody_else_reaches_the_note(world, api_client, page_client, note, requ
 
 
 @pytest.mark.parametrize("who", OTHERS)
-def test_the_note_is_in_no_other_page_or_list(world, api_client, page_client, note, request,
-                                              who):
+def test_the_note_is_in_no_other_page_or_list(world, api_client, page_client, note, request, who):
     user = _user(world, request, who)
     api, browser = api_client(user), page_client(user)
     pid = world.patient.pk
-    pages = [reverse("patient_detail", args=[pid]), reverse("therapy_overview", args=[pid]),
-             reverse("patient_list"), reverse("audit_log")]
-    apis = [f"/api/v1/patients/{pid}/{path}" for path in (
-        "", "therapy-sessions/", "therapy-courses/", "progress-notes/", "assessments/",
-        "care-plan/")] + ["/api/v1/patients/", "/api/v1/audit/"]
+    pages = [
+        reverse("patient_detail", args=[pid]),
+        reverse("therapy_overview", args=[pid]),
+        reverse("patient_list"),
+        reverse("audit_log"),
+    ]
+    apis = [
+        f"/api/v1/patients/{pid}/{path}"
+        for path in (
+            "",
+            "therapy-sessions/",
+            "therapy-courses/",
+            "progress-notes/",
+            "assessments/",
+            "care-plan/",
+        )
+    ] + ["/api/v1/patients/", "/api/v1/audit/"]
     for url in pages + apis:
         response = (api if url.startswith("/api/") else browser).get(url)
         body = response.content.decode()
@@ -128,17 +142,19 @@ def test_the_note_is_in_no_other_page_or_list(world, api_client, page_client, no
 
 def test_the_author_does_not_see_it_outside_their_own_note_pages(world, page_client, note):
     browser = page_client(world.therapist)
-    for url in (reverse("patient_detail", args=[world.patient.pk]),
-                reverse("therapy_overview", args=[world.patient.pk])):
+    for url in (
+        reverse("patient_detail", args=[world.patient.pk]),
+        reverse("therapy_overview", args=[world.patient.pk]),
+    ):
         assert SECRET not in browser.get(url).content.decode()
 
 
-def test_the_author_cannot_see_another_therapists_note(world, api_client, note,
-                                                       second_therapist):
+def test_the_author_cannot_see_another_therapists_note(world, api_client, note, second_therapist):
     from therapy.services import psychotherapy_note_create
 
-    nicks = psychotherapy_note_create(actor=second_therapist, patient=world.patient,
-                                      text="Nick's private formulation")
+    nicks = psychotherapy_note_create(
+        actor=second_therapist, patient=world.patient, text="Nick's private formulation"
+    )
     theo = api_client(world.therapist)
     assert theo.get(f"{api_list(world)}{nicks.pk}/").status_code == 404
     assert [n["id"] for n in theo.get(api_list(world)).json()["results"]] == [note.pk]
@@ -154,8 +170,7 @@ def test_every_access_is_audited_with_ids_only(world, api_client, page_client, r
     note_id = str(created["id"])
     assert _events(action="create", object_id=note_id, actor=world.therapist).count() == 1
 
-    browser.post(reverse("therapy_psychotherapy_note_create", args=[world.patient.pk]),
-                 {"text": "another"})
+    browser.post(reverse("therapy_psychotherapy_note_create", args=[world.patient.pk]), {"text": "another"})
     assert _events(action="create", actor=world.therapist).count() == 2
 
     before = _events(action="list").count()
@@ -168,8 +183,7 @@ def test_every_access_is_audited_with_ids_only(world, api_client, page_client, r
 
     api.get(f"{api_list(world)}{note_id}/")
     browser.get(reverse("therapy_psychotherapy_note_detail", args=[world.patient.pk, note_id]))
-    assert _events(action="view", object_id=note_id, actor=world.therapist,
-                   changes={}).count() == 2
+    assert _events(action="view", object_id=note_id, actor=world.therapist, changes={}).count() == 2
 
     # Refused attempts by other team members are on record too (and still 404).
     nick = request.getfixturevalue("second_therapist")

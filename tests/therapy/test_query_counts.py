@@ -19,10 +19,19 @@ def _queries(client, url) -> int:
 def _grow(world, n, *, start):
     course = make_course(actor=world.therapist, patient=world.patient, planned_sessions=60)
     for i in range(start, start + n):
-        make_session(actor=world.therapist, patient=world.patient, course=course, days_ago=i,
-                     attendance="no_show" if i % 4 == 0 else "attended")
-        make_assessment(actor=world.case_manager, patient=world.patient,
-                        instrument="PHQ9" if i % 2 else "GAD7", days_ago=i)
+        make_session(
+            actor=world.therapist,
+            patient=world.patient,
+            course=course,
+            days_ago=i,
+            attendance="no_show" if i % 4 == 0 else "attended",
+        )
+        make_assessment(
+            actor=world.case_manager,
+            patient=world.patient,
+            instrument="PHQ9" if i % 2 else "GAD7",
+            days_ago=i,
+        )
 
 
 def _rows(response, url):
@@ -32,12 +41,15 @@ def _rows(response, url):
     return list(context["sessions"]) + list(context["measures"])
 
 
-@pytest.mark.parametrize(("who", "path"), [
-    ("psychiatrist", "/api/v1/patients/{pid}/therapy-sessions/"),
-    ("case_manager", "/api/v1/patients/{pid}/assessments/"),
-    ("therapist", "therapy_overview"),
-    ("case_manager", "patient_detail"),
-])
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("psychiatrist", "/api/v1/patients/{pid}/therapy-sessions/"),
+        ("case_manager", "/api/v1/patients/{pid}/assessments/"),
+        ("therapist", "therapy_overview"),
+        ("case_manager", "patient_detail"),
+    ],
+)
 def test_same_query_count_for_5_and_50_rows(world, page_client, api_client, who, path):
     pid = world.patient.pk
     url = path.format(pid=pid) if path.startswith("/") else reverse(path, args=[pid])

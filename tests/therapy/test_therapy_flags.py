@@ -18,17 +18,26 @@ SELF_HARM = [1, 1, 1, 1, 1, 1, 1, 1, 1]  # item 9 = 1
 
 
 def test_phq9_item_9_above_0_raises_an_urgent_safety_flag_for_everyone(
-        world, api_client, django_capture_on_commit_callbacks, celery_eager):
+    world, api_client, django_capture_on_commit_callbacks, celery_eager
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client(world.case_manager).post(
             f"/api/v1/patients/{world.patient.pk}/assessments/",
-            {"instrument": "PHQ9", "answers": SELF_HARM}, format="json")
+            {"instrument": "PHQ9", "answers": SELF_HARM},
+            format="json",
+        )
     assert response.status_code == 201
     flag = Flag.objects.get()
     assert (flag.category, flag.severity, flag.source_type, flag.source_id, flag.raised_by) == (
-        "safety", "urgent", "assessment", response.json()["id"], None)
-    notified = set(Notification.objects.filter(flag=flag, channel="in_app")
-                   .values_list("recipient__username", flat=True))
+        "safety",
+        "urgent",
+        "assessment",
+        response.json()["id"],
+        None,
+    )
+    notified = set(
+        Notification.objects.filter(flag=flag, channel="in_app").values_list("recipient__username", flat=True)
+    )
     assert notified == {"theo", "priya", "carmen"}
     assert all(n.action_required for n in Notification.objects.filter(flag=flag))
     assert len(mail.outbox) == 3  # urgent: emailed to each member
@@ -37,36 +46,37 @@ def test_phq9_item_9_above_0_raises_an_urgent_safety_flag_for_everyone(
 
 
 def test_no_flag_when_item_9_is_0_or_for_gad7(world):
-    make_assessment(actor=world.therapist, patient=world.patient,
-                    answers=[3, 3, 3, 3, 3, 3, 3, 3, 0])
-    make_assessment(actor=world.therapist, patient=world.patient, instrument="GAD7",
-                    answers=[3] * 7)
+    make_assessment(actor=world.therapist, patient=world.patient, answers=[3, 3, 3, 3, 3, 3, 3, 3, 0])
+    make_assessment(actor=world.therapist, patient=world.patient, instrument="GAD7", answers=[3] * 7)
     assert not Flag.objects.exists()
 
 
 def test_two_no_shows_in_a_row_raise_one_missed_sessions_flag(world):
     make_session(actor=world.therapist, patient=world.patient, days_ago=35)
     make_session(actor=world.therapist, patient=world.patient, days_ago=28, attendance="no_show")
-    make_session(actor=world.therapist, patient=world.patient, days_ago=21,
-                 attendance="cancelled_by_patient")
+    make_session(actor=world.therapist, patient=world.patient, days_ago=21, attendance="cancelled_by_patient")
     assert not Flag.objects.exists()  # one no-show (a cancellation neither breaks nor counts)
-    second = make_session(actor=world.therapist, patient=world.patient, days_ago=7,
-                          attendance="scheduled")
+    second = make_session(actor=world.therapist, patient=world.patient, days_ago=7, attendance="scheduled")
     # Attendance recorded afterwards: the second no-show in a row.
     therapy_session_update(actor=world.therapist, session=second, version=1, attendance="no_show")
     flag = Flag.objects.get()
     assert (flag.category, flag.severity, flag.source_id, flag.raised_by) == (
-        "missed_sessions", "routine", second.pk, None)
-    notified = {(n.recipient.username, n.action_required)
-                for n in Notification.objects.filter(flag=flag, channel="in_app")}
+        "missed_sessions",
+        "routine",
+        second.pk,
+        None,
+    )
+    notified = {
+        (n.recipient.username, n.action_required)
+        for n in Notification.objects.filter(flag=flag, channel="in_app")
+    }
     assert notified == set()  # delivery happens after the commit; routing is checked below
     # A third no-show belongs to the same run: no second flag.
     make_session(actor=world.therapist, patient=world.patient, days_ago=1, attendance="no_show")
     assert Flag.objects.count() == 1
     # After an attended session, a new run of two raises a new flag.
     make_session(actor=world.therapist, patient=world.patient, days_ago=0.9)
-    make_session(actor=world.therapist, patient=world.patient, days_ago=0.6,
-                 attendance="no_show")
+    make_session(actor=world.therapist, patient=world.patient, days_ago=0.6, attendance="no_show")
     assert Flag.objects.count() == 1
     make_session(actor=world.therapist, patient=world.patient, days_ago=0.2, attendance="no_show")
     assert Flag.objects.filter(category="missed_sessions").count() == 2
@@ -77,15 +87,16 @@ def test_missed_sessions_flag_reaches_case_manager_and_therapist_as_action(world
     make_session(actor=world.therapist, patient=world.patient, days_ago=7, attendance="no_show")
     flag = Flag.objects.get()
     flags.flag_event_deliver(outbox_id=flag.outbox.get().pk)
-    notified = {(n.recipient.username, n.action_required)
-                for n in Notification.objects.filter(flag=flag, channel="in_app")}
+    notified = {
+        (n.recipient.username, n.action_required)
+        for n in Notification.objects.filter(flag=flag, channel="in_app")
+    }
     assert notified == {("theo", True), ("carmen", True), ("priya", False)}
 
 
 def test_attended_session_breaks_the_run(world):
     for days, attendance in ((30, "no_show"), (20, "attended"), (10, "no_show")):
-        make_session(actor=world.therapist, patient=world.patient, days_ago=days,
-                     attendance=attendance)
+        make_session(actor=world.therapist, patient=world.patient, days_ago=days, attendance=attendance)
     assert not Flag.objects.exists()
 
 
@@ -94,8 +105,7 @@ def _phq9(world, total, days_ago):
     answers = [0] * 9
     for i in range(total):
         answers[i % 8] += 1
-    return make_assessment(actor=world.therapist, patient=world.patient, answers=answers,
-                           days_ago=days_ago)
+    return make_assessment(actor=world.therapist, patient=world.patient, answers=answers, days_ago=days_ago)
 
 
 def test_no_50_percent_improvement_after_10_weeks_raises_a_review_flag(world):
@@ -103,7 +113,11 @@ def test_no_50_percent_improvement_after_10_weeks_raises_a_review_flag(world):
     latest = _phq9(world, 9, days_ago=0)  # 16 -> 9: 44% down, not remission
     flag = Flag.objects.get()
     assert (flag.category, flag.source_id, flag.rule_key, flag.raised_by) == (
-        "clinical_change", latest.pk, f"phq9_not_improving:{baseline.pk}", None)
+        "clinical_change",
+        latest.pk,
+        f"phq9_not_improving:{baseline.pk}",
+        None,
+    )
     assert "Psychiatric review" in flag.message
     _phq9(world, 10, days_ago=0)
     assert Flag.objects.count() == 1  # once per baseline

@@ -35,29 +35,72 @@ DEMO_STAFF = [
 DEMO_PASSWORD = "{username}-Demo-2026!"
 
 DEMO_PATIENTS = [
-    ("Jordan", "Avery", datetime.date(1988, 4, 12), "MRN-1001",
-     "Major depressive disorder, recurrent, moderate.", "CBT, 12 sessions weekly",
-     "Sertraline, titrate to effect", "Housing stability; benefits application",
-     [("PHQ-9 below 5 (remission)", "PHQ-9 < 5", 84), ("Back at work part-time", "20 h/week", 120)]),
-    ("Sam", "Brooks", datetime.date(1995, 9, 30), "MRN-1002",
-     "Generalised anxiety disorder; insomnia.", "CBT for anxiety, sleep hygiene",
-     "Consider SSRI if GAD-7 stays above 10", "Transport to appointments",
-     [("GAD-7 below 10", "GAD-7 < 10", 60)]),
-    ("Riley", "Chen", datetime.date(1979, 1, 5), "MRN-1003",
-     "Bipolar II disorder, current episode depressed.", "DBT skills group",
-     "Lamotrigine", "Employment support referral",
-     [("No hospital admissions", "0 admissions in 6 months", 180)]),
-    ("Morgan", "Diaz", datetime.date(2001, 7, 21), "MRN-1004",
-     "PTSD; alcohol use.", "Trauma-focused therapy", "", "Support group; legal aid",
-     [("PCL-5 drop of 10 points", "PCL-5 -10", 90)]),
-    ("Alex", "Evans", datetime.date(1984, 11, 2), "MRN-1005",
-     "Major depressive disorder, single episode; now in remission.", "CBT, relapse prevention",
-     "Sertraline, continue for six months", "",
-     [("Stay in remission", "PHQ-9 < 5 for 6 months", 150)]),
-    ("Casey", "Flores", datetime.date(1999, 3, 14), "MRN-1006",
-     "Referred last week for low mood; assessment pending.", "Initial assessment booked",
-     "", "Benefits check",
-     [("Complete the initial assessment", "Assessment done", 14)]),
+    (
+        "Jordan",
+        "Avery",
+        datetime.date(1988, 4, 12),
+        "MRN-1001",
+        "Major depressive disorder, recurrent, moderate.",
+        "CBT, 12 sessions weekly",
+        "Sertraline, titrate to effect",
+        "Housing stability; benefits application",
+        [("PHQ-9 below 5 (remission)", "PHQ-9 < 5", 84), ("Back at work part-time", "20 h/week", 120)],
+    ),
+    (
+        "Sam",
+        "Brooks",
+        datetime.date(1995, 9, 30),
+        "MRN-1002",
+        "Generalised anxiety disorder; insomnia.",
+        "CBT for anxiety, sleep hygiene",
+        "Consider SSRI if GAD-7 stays above 10",
+        "Transport to appointments",
+        [("GAD-7 below 10", "GAD-7 < 10", 60)],
+    ),
+    (
+        "Riley",
+        "Chen",
+        datetime.date(1979, 1, 5),
+        "MRN-1003",
+        "Bipolar II disorder, current episode depressed.",
+        "DBT skills group",
+        "Lamotrigine",
+        "Employment support referral",
+        [("No hospital admissions", "0 admissions in 6 months", 180)],
+    ),
+    (
+        "Morgan",
+        "Diaz",
+        datetime.date(2001, 7, 21),
+        "MRN-1004",
+        "PTSD; alcohol use.",
+        "Trauma-focused therapy",
+        "",
+        "Support group; legal aid",
+        [("PCL-5 drop of 10 points", "PCL-5 -10", 90)],
+    ),
+    (
+        "Alex",
+        "Evans",
+        datetime.date(1984, 11, 2),
+        "MRN-1005",
+        "Major depressive disorder, single episode; now in remission.",
+        "CBT, relapse prevention",
+        "Sertraline, continue for six months",
+        "",
+        [("Stay in remission", "PHQ-9 < 5 for 6 months", 150)],
+    ),
+    (
+        "Casey",
+        "Flores",
+        datetime.date(1999, 3, 14),
+        "MRN-1006",
+        "Referred last week for low mood; assessment pending.",
+        "Initial assessment booked",
+        "",
+        "Benefits check",
+        [("Complete the initial assessment", "Assessment done", 14)],
+    ),
 ]
 
 
@@ -79,8 +122,9 @@ class Command(BaseCommand):
                 self._flags(staff, created)
         self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))
         for username, _first, _last, role in DEMO_STAFF:
-            self.stdout.write(f"  {Role(role).label:<13} {username:<13} "
-                              f"password: {DEMO_PASSWORD.format(username=username)}")
+            self.stdout.write(
+                f"  {Role(role).label:<13} {username:<13} password: {DEMO_PASSWORD.format(username=username)}"
+            )
 
     def _staff(self) -> dict[str, User]:
         staff = {}
@@ -89,8 +133,12 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = staff_services.staff_create(
-                    actor=admin, username=username, first_name=first, last_name=last,
-                    email=f"{first.lower()}.{last.lower()}@example.org", role=role,
+                    actor=admin,
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{first.lower()}.{last.lower()}@example.org",
+                    role=role,
                     password=DEMO_PASSWORD.format(username=username),
                 )
             if username == "admin":
@@ -103,14 +151,26 @@ class Command(BaseCommand):
         something in it (components' demo data may raise automatic ones as well)."""
         first, second, *_rest = patients
         eviction = flags.flag_raise(
-            actor=staff["casemanager"], patient=first, category="social", severity="urgent",
-            message="Eviction notice received; may lose housing at the end of the month.")
+            actor=staff["casemanager"],
+            patient=first,
+            category="social",
+            severity="urgent",
+            message="Eviction notice received; may lose housing at the end of the month.",
+        )
         flags.flag_raise(
-            actor=staff["psychiatrist"], patient=second, category="clinical_change",
-            severity="routine", message="Reports poorer sleep since the last review.")
+            actor=staff["psychiatrist"],
+            patient=second,
+            category="clinical_change",
+            severity="routine",
+            message="Reports poorer sleep since the last review.",
+        )
         flags.flag_raise(
-            actor=staff["therapist"], patient=patients[-1], category="other", severity="routine",
-            message="Asked for sessions to move to evenings.")
+            actor=staff["therapist"],
+            patient=patients[-1],
+            category="other",
+            severity="routine",
+            message="Asked for sessions to move to evenings.",
+        )
         # Delivery happens after the commit (in-process in the embedded set-up); acknowledge the
         # eviction flag for the therapist then.
         transaction.on_commit(lambda: self._acknowledge(eviction.pk, staff["therapist"]))
@@ -131,30 +191,46 @@ class Command(BaseCommand):
             if Patient.objects.filter(record_number=mrn).exists():
                 continue
             patient = patient_services.patient_register(
-                actor=admin, first_name=first, last_name=last, date_of_birth=dob,
-                record_number=mrn, phone=f"555-01{index:02d}", consent_to_share=True,
+                actor=admin,
+                first_name=first,
+                last_name=last,
+                date_of_birth=dob,
+                record_number=mrn,
+                phone=f"555-01{index:02d}",
+                consent_to_share=True,
             )
             # Every patient but the fourth shares one team; the fourth has the other therapist
             # and no psychiatrist, so each demo login sees a patient it cannot open.
             therapist = staff["therapist2"] if index == 3 else staff["therapist"]
-            patient_services.care_team_add(actor=admin, patient=patient, user=therapist,
-                                           role=Role.THERAPIST)
+            patient_services.care_team_add(actor=admin, patient=patient, user=therapist, role=Role.THERAPIST)
             if index != 3:
-                patient_services.care_team_add(actor=admin, patient=patient,
-                                               user=staff["psychiatrist"], role=Role.PSYCHIATRIST)
-            patient_services.care_team_add(actor=admin, patient=patient,
-                                           user=staff["casemanager"], role=Role.CASE_MANAGER,
-                                           is_primary=True)
+                patient_services.care_team_add(
+                    actor=admin, patient=patient, user=staff["psychiatrist"], role=Role.PSYCHIATRIST
+                )
+            patient_services.care_team_add(
+                actor=admin,
+                patient=patient,
+                user=staff["casemanager"],
+                role=Role.CASE_MANAGER,
+                is_primary=True,
+            )
             patient_services.care_plan_update(
-                actor=therapist, patient=patient, version=1, problems=problems,
-                therapy_interventions=therapy, medication_interventions=meds,
+                actor=therapist,
+                patient=patient,
+                version=1,
+                problems=problems,
+                therapy_interventions=therapy,
+                medication_interventions=meds,
                 case_management_interventions=case_mgmt,
                 next_review_date=today + datetime.timedelta(days=28 + 7 * index),
             )
             for description, target, days in goals:
                 patient_services.goal_create(
-                    actor=therapist, patient=patient, description=description,
-                    measurable_target=target, target_date=today + datetime.timedelta(days=days),
+                    actor=therapist,
+                    patient=patient,
+                    description=description,
+                    measurable_target=target,
+                    target_date=today + datetime.timedelta(days=days),
                 )
             created.append(patient)
         return created

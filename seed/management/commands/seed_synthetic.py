@@ -39,13 +39,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--patients", type=int, default=1000)
-        parser.add_argument("--workers", type=int, default=2,
-                            help="processes writing chunks in parallel (PostgreSQL only)")
-        parser.add_argument("--reuse", action="store_true",
-                            help="a database that already has patients: do nothing")
+        parser.add_argument(
+            "--workers", type=int, default=2, help="processes writing chunks in parallel (PostgreSQL only)"
+        )
+        parser.add_argument(
+            "--reuse", action="store_true", help="a database that already has patients: do nothing"
+        )
 
-    def handle(self, *args, patients: int, workers: int = 2, reuse: bool = False,
-               **options) -> None:
+    def handle(self, *args, patients: int, workers: int = 2, reuse: bool = False, **options) -> None:
         if patients < 1:
             raise CommandError("--patients must be at least 1.")
         if Patient.objects.exists() or User.objects.filter(username__startswith="synth_").exists():
@@ -54,8 +55,11 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database is not empty; use an empty one, or --reuse to keep it.")
         parts = synthetic_parts()
-        ctx = SeedContext(patients=patients, rng=random.Random(SEED),  # noqa: S311 - synthetic data, reproducible
-                          now=timezone.now())
+        ctx = SeedContext(
+            patients=patients,
+            rng=random.Random(SEED),  # noqa: S311 - synthetic data, reproducible
+            now=timezone.now(),
+        )
         timings: dict[str, float] = defaultdict(float)
         started = time.monotonic()
         with transaction.atomic():
@@ -78,8 +82,9 @@ class Command(BaseCommand):
                 # pooled connections must not be shared with the children
                 connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL backend; missing from django-stubs
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.starmap(_seed_chunks_in_worker, [(ctx, firsts[w::workers])
-                                                      for w in range(workers)])
+                results = pool.starmap(
+                    _seed_chunks_in_worker, [(ctx, firsts[w::workers]) for w in range(workers)]
+                )
         for part_timings in results:
             for name, seconds in part_timings.items():
                 timings[name] += seconds
@@ -90,13 +95,18 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             timings["ANALYZE"] += time.monotonic() - t0
-        self.stdout.write(f"Chunks of {CHUNK} patients on {workers} worker process(es); "
-                          "seconds per part (summed over workers):")
+        self.stdout.write(
+            f"Chunks of {CHUNK} patients on {workers} worker process(es); "
+            "seconds per part (summed over workers):"
+        )
         for name, seconds in timings.items():
             self.stdout.write(f"{name:<28} {seconds:8.1f} s")
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded {patients} patients, {len(ctx.teams) * 3} clinicians in "
-            f"{time.monotonic() - started:.1f} s. Clinicians sign in as synth_t_00001 etc."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {patients} patients, {len(ctx.teams) * 3} clinicians in "
+                f"{time.monotonic() - started:.1f} s. Clinicians sign in as synth_t_00001 etc."
+            )
+        )
 
 
 def _seed_chunks(ctx: SeedContext, firsts: list[int]) -> dict[str, float]:
