@@ -188,7 +188,7 @@ class PatientSummary(models.Model):
     gad7_latest_on = models.DateField(null=True, blank=True)
     gad7_count = models.PositiveIntegerField(default=0)
     last_contact_at = models.DateTimeField(null=True, blank=True)
-    # Open flags (acknowledged or not) and the urgent ones among them: careteam.flags recounts
+    # Open flags (acknowledged or not) and the urgent ones among them: flags.services recounts
     # them when a flag is raised or resolved.
     open_flags = models.PositiveIntegerField(default=0)
     urgent_flags = models.PositiveIntegerField(default=0)

@@ -378,7 +378,7 @@ def assessment_record(
 
 # --- flags that raise themselves -------------------------------------------------------------
 # Called inside the service's transaction: the flag and its outbox row commit with the record
-# that caused them (careteam.flags publishes after the commit). A rule key per event means a
+# that caused them (flags.services publishes after the commit). A rule key per event means a
 # repeated check never raises a second flag for the same thing.
 
 

@@ -33,7 +33,7 @@ class PatientSeed:
     gad7: list[tuple[datetime.date, int]] = field(default_factory=list)
     last_contact_at: datetime.datetime | None = None
     care_plan_review_on: datetime.date | None = None
-    # follow-up dates of open items (careteam.summary.follow_ups_set)
+    # follow-up dates of open items (patients.summary.follow_ups_set)
     follow_ups: list[datetime.date] = field(default_factory=list)
 
     @property

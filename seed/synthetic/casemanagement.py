@@ -1,5 +1,5 @@
 """Synthetic community resources, needs assessments, referrals with their status history, and
-contacts. See careteam/synthetic.py."""
+contacts. See seed/synthetic/base.py."""
 
 import datetime
 
@@ -73,7 +73,7 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
         for _ in range(rng.randint(1, 4)):
             at = ctx.days_ago(rng.uniform(1, 200))
             outcome = rng.choice(OUTCOMES)
-            p.contact(at)  # any logged contact counts (careteam.summary.contact_recorded)
+            p.contact(at)  # any logged contact counts (patients.summary.contact_recorded)
             contacts.append(
                 Contact(
                     patient_id=p.id,
@@ -89,7 +89,7 @@ def seed_chunk(ctx: SeedContext, chunk: list[PatientSeed]) -> None:
             final = path[-1]
             follow_up_on = (created + datetime.timedelta(days=30)).date()
             if final in OPEN_STATUSES:
-                p.follow_ups.append(follow_up_on)  # careteam.summary.follow_ups_set
+                p.follow_ups.append(follow_up_on)  # patients.summary.follow_ups_set
             referrals.append(
                 Referral(
                     patient_id=p.id,

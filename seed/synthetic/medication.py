@@ -1,5 +1,5 @@
 """Synthetic medication orders (a fifth with a dose change: the first order "changed", the new one
-superseding it) and adherence observations. See careteam/synthetic.py."""
+superseding it) and adherence observations. See seed/synthetic/base.py."""
 
 import datetime
 from decimal import Decimal

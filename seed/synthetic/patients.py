@@ -1,5 +1,5 @@
 """Synthetic staff, patients, care teams (with their guardian object permissions) and care plans.
-See careteam/synthetic.py for how the parts fit together."""
+See seed/synthetic/base.py for how the parts fit together."""
 
 import datetime
 

@@ -1,5 +1,5 @@
 """Synthetic therapy courses, sessions with attendance, and PHQ-9 / GAD-7 over time (answers that
-add up to the total, severity from the bands). See careteam/synthetic.py."""
+add up to the total, severity from the bands). See seed/synthetic/base.py."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The figures the registry reads from careteam.PatientSummary stay true as people work: open and
+"""The figures the registry reads from patients.PatientSummary stay true as people work: open and
 urgent flags, the earliest open follow-up date, the treatment status; and the migrations that
 added them fill them in for the records already there."""
 
