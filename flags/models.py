@@ -106,8 +106,14 @@ class FlagAcknowledgement(models.Model):
 
 
 class Notification(models.Model):
-    """One message to one person about one flag event, on one channel. The unique constraint
-    makes delivery idempotent: a redelivered task finds the row and creates nothing."""
+    """One message to one person, on one channel: about one flag event (kind "flag"), or, for
+    information, about a change a colleague made to the patient's record (e.g. kind
+    "medication": an order started, changed or stopped). The unique constraints make delivery
+    idempotent: a redelivered task finds the row and creates nothing."""
+
+    class Kind(models.TextChoices):
+        FLAG = "flag", "Flag"
+        MEDICATION = "medication", "Medication change"
 
     class Channel(models.TextChoices):
         IN_APP = "in_app", "In-app"
@@ -120,7 +126,22 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
     )
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FLAG)
+    flag = models.ForeignKey(
+        Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # Other kinds: the outbox row that made it (its idempotency key), the record it is about
+    # (an id in the kind's component), what happened in a line and where to see it. The line
+    # is shown in the app only, never emailed.
+    outbox = models.ForeignKey(
+        "OutboxMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     event = models.CharField(max_length=10, choices=Event.choices, default=Event.RAISED)
@@ -137,6 +158,18 @@ class Notification(models.Model):
                 fields=["flag", "recipient", "channel", "event"],
                 name="notification_once_per_flag_recipient_channel",
             ),
+            models.UniqueConstraint(
+                fields=["outbox", "recipient", "channel"],
+                condition=models.Q(outbox__isnull=False),
+                name="notification_once_per_outbox_recipient_channel",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="flag", flag__isnull=False)
+                    | (~models.Q(kind="flag") & models.Q(flag__isnull=True, outbox__isnull=False))
+                ),
+                name="notification_about_a_flag_or_an_update",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "channel", "-created_at"], name="notification_inbox"),
@@ -144,7 +177,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Notification {self.pk} of flag {self.flag_id} to {self.recipient_id}"
+        about = f"flag {self.flag_id}" if self.flag_id else f"{self.kind} {self.subject_id}"
+        return f"Notification {self.pk} of {about} to {self.recipient_id}"
 
 
 class OutboxMessage(models.Model):
@@ -154,9 +188,19 @@ class OutboxMessage(models.Model):
     class Kind(models.TextChoices):
         FLAG_RAISED = "flag_raised", "Flag raised"
         FLAG_ESCALATED = "flag_escalated", "Flag escalated"
+        TEAM_UPDATE = "team_update", "Care-team update"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="outbox")
+    flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
+    # A team update: whose patient, who made the change, and what the notifications will say
+    # (kind, subject_id, summary, link). Never put in a task's arguments: the task gets the id.
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     publish_attempts = models.PositiveIntegerField(default=0)
@@ -165,8 +209,18 @@ class OutboxMessage(models.Model):
     class Meta:
         db_table = "careteam_outboxmessage"  # kept from when flags lived in careteam
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["flag", "kind"], name="outbox_once_per_flag_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["flag", "kind"], name="outbox_once_per_flag_kind"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="team_update", flag__isnull=True, patient__isnull=False)
+                    | (~models.Q(kind="team_update") & models.Q(flag__isnull=False))
+                ),
+                name="outbox_about_a_flag_or_a_patient",
+            ),
+        ]
         indexes = [models.Index(fields=["delivered_at", "created_at"], name="outbox_undelivered")]
 
     def __str__(self) -> str:
-        return f"Outbox {self.pk} {self.kind} flag {self.flag_id}"
+        about = f"flag {self.flag_id}" if self.flag_id else f"patient {self.patient_id}"
+        return f"Outbox {self.pk} {self.kind} {about}"

@@ -46,14 +46,25 @@ class FlagResolveSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.ModelSerializer):
     read = serializers.SerializerMethodField()
     created = serializers.DateTimeField(source="created_at", read_only=True)
-    category = serializers.CharField(source="flag.category", read_only=True)
-    severity = serializers.CharField(source="flag.severity", read_only=True)
+    category = serializers.CharField(source="flag.category", read_only=True, allow_null=True, default=None)
+    severity = serializers.CharField(source="flag.severity", read_only=True, allow_null=True, default=None)
+    subject = serializers.IntegerField(
+        source="subject_id",
+        read_only=True,
+        allow_null=True,
+        help_text="What a notification of another kind is about: for kind medication, the order's id.",
+    )
+    summary = serializers.CharField(
+        read_only=True, help_text="What happened (team updates; empty for flags)."
+    )
 
     class Meta:
         model = Notification
         fields = [
             "id",
+            "kind",
             "flag",
+            "subject",
             "patient",
             "action_required",
             "read",
@@ -61,7 +72,10 @@ class NotificationSerializer(serializers.ModelSerializer):
             "event",
             "category",
             "severity",
+            "summary",
+            "link",
         ]
+        read_only_fields = fields
 
     def get_read(self, obj: Notification) -> bool:
         return obj.read_at is not None

@@ -185,7 +185,11 @@ def flag_event_deliver(*, outbox_id: int) -> int:
     outbox = OutboxMessage.objects.select_related("flag").filter(pk=outbox_id).first()
     if outbox is None or outbox.delivered_at is not None:
         return 0
+    if outbox.kind == OutboxMessage.Kind.TEAM_UPDATE:
+        return _team_update_deliver(outbox)
     flag, event = outbox.flag, EVENT_FOR_KIND[outbox.kind]
+    if flag is None:  # the database's check constraint rules it out
+        raise ValueError(f"outbox {outbox.pk}: a flag event without a flag")
     created = 0
     for recipient in _recipients(flag, event):
         channels = [Notification.Channel.IN_APP]
@@ -209,10 +213,63 @@ def flag_event_deliver(*, outbox_id: int) -> int:
     return created
 
 
+def team_update(
+    *, actor: User, patient: Patient, kind: str, subject_id: int, summary: str, link: str
+) -> OutboxMessage:
+    """Tell the rest of the patient's care team, in the app and for information, about a change
+    ``actor`` made (e.g. a medication order started, changed or stopped). Call it inside the
+    service's transaction: the outbox row commits with the change, and the worker turns it into
+    one in-app notification per other active member after the commit. ``summary`` is shown in
+    the app only (never emailed, logged or put in a task); ``link`` is the page to open."""
+    if kind == Notification.Kind.FLAG or kind not in Notification.Kind.values:
+        raise ValueError(f"not a team-update kind: {kind}")
+    outbox = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.TEAM_UPDATE,
+        patient=patient,
+        actor=actor,
+        payload={"kind": kind, "subject_id": subject_id, "summary": summary[:200], "link": link[:200]},
+    )
+    transaction.on_commit(lambda: outbox_publish(outbox_id=outbox.pk))
+    return outbox
+
+
+def _team_update_deliver(outbox: OutboxMessage) -> int:
+    """One in-app notification per active care-team member other than the one who made the
+    change, none of them an action (idempotent through the outbox's unique key)."""
+    payload = outbox.payload
+    created = 0
+    members = CareTeamMember.objects.filter(patient=outbox.patient, user__is_active=True).order_by("id")
+    if outbox.actor_id is not None:
+        members = members.exclude(user_id=outbox.actor_id)
+    for member in members:
+        _, made = Notification.objects.get_or_create(
+            outbox=outbox,
+            recipient_id=member.user_id,
+            channel=Notification.Channel.IN_APP,
+            defaults={
+                "kind": payload["kind"],
+                "patient_id": outbox.patient_id,
+                "subject_id": payload.get("subject_id"),
+                "summary": payload.get("summary", ""),
+                "link": payload.get("link", ""),
+                "actor_id": outbox.actor_id,
+                "action_required": False,
+            },
+        )
+        created += made
+    OutboxMessage.objects.filter(pk=outbox.pk).update(delivered_at=timezone.now())
+    log.info("outbox %s delivered: team update, %s new notifications", outbox.pk, created)
+    return created
+
+
 def _send_email(notification: Notification) -> None:
-    """One email per email notification; subject and body say only that there is a flag."""
+    """One email per email notification of a flag; subject and body say only that there is a
+    flag. (Team updates are in the app only.)"""
+    flag = notification.flag
+    if flag is None:
+        raise ValueError(f"notification {notification.pk}: only flags are emailed")
     context = {
-        "urgent": notification.flag.severity == Flag.Severity.URGENT,
+        "urgent": flag.severity == Flag.Severity.URGENT,
         "escalated": notification.event == Notification.Event.ESCALATED,
         "action_required": notification.action_required,
         "url": settings.SITE_URL.rstrip("/") + reverse("flag_detail", args=[notification.flag_id]),
