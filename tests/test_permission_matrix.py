@@ -4,13 +4,23 @@ For each route and method: each role on the patient's team, the admin, a clinici
 team and an anonymous caller, with the status the design says. Writes send valid input, so a 2xx
 or redirect means the action really happened, and a 403/404 is decided before any input
 is looked at. A route missing here fails test_every_route_is_in_the_matrix.
+
+A refused request (400, 401, 403, 404, or an anonymous caller sent to sign in) must also have
+written nothing: the row count of every model's table is the same after it as just before it,
+except the few rows named in rows_a_refusal_may_write.
 """
 
+import functools
+
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Model, Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from flags.models import Notification
-from tests.careteam.factories import PASSWORD
+from tests.careteam.factories import PASSWORD, UserFactory
 from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
 from tests.flags.factories import delivered_flag
 from tests.insights.matrix_caseload import MATRIX as CASELOAD_MATRIX
@@ -456,6 +466,84 @@ MATRIX = [
 ]
 
 
+# --- a refused request writes nothing ---------------------------------------------------------
+# A refusal is decided before any input is used, so apart from the rows below it leaves every
+# table as it was. Row counts see inserts and deletes; an update shows only through the audit
+# row that the services write with it.
+REFUSALS = {400, 401, 403, 404}
+
+
+def _htmx_sent_to_sign_in(response) -> bool:
+    """htmx polls answer an anonymous caller 204 with HX-Redirect to the sign-in page."""
+    return response.get("HX-Redirect", "").startswith(reverse("login"))
+
+
+def rows_a_refusal_may_write() -> dict:
+    """Model -> the rows of its table that a refused request legitimately writes (None: any).
+
+    Models are imported here, when a test runs, and tables are taken from their Meta, so the list
+    follows a model that moves to another app."""
+    from axes.models import AccessAttempt
+
+    from careteam.models import AuditEvent
+
+    return {
+        # django-axes counts failed sign-ins per username and address, which is what the lockout
+        # is made of: the token endpoint's 400 for wrong credentials must write one.
+        AccessAttempt: None,
+        # therapy's psychotherapy_note_open audits every attempt to open a note, a refused one
+        # (404: another author's note) with changes={"refused": ...}, so that probing colleagues'
+        # notes leaves a trace. Only those rows: nothing else in the app audits a refusal, and
+        # an audit row is how a refused update would show here.
+        AuditEvent: Q(changes__has_key="refused"),
+    }
+
+
+@functools.cache
+def _count_sql(vendor: str) -> tuple[list[str], str, list[object]]:
+    """One statement with one COUNT per table of every installed model (taken from the app
+    registry, M2M through tables included) except the rows above. A proxy shares its concrete
+    model's table; an unmanaged model may have no table in the test database. Built once per
+    database backend (``vendor``): the models do not change during a run."""
+    allowed = {model._meta.db_table: rows for model, rows in rows_a_refusal_may_write().items()}
+    models: dict[str, type[Model]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            models.setdefault(model._meta.db_table, model)
+    tables: list[str] = []
+    counts: list[str] = []
+    params: list[object] = []
+    for table, model in sorted(models.items()):
+        if table in allowed and allowed[table] is None:
+            continue
+        if table in allowed:
+            rows = model._base_manager.exclude(allowed[table]).order_by().values("pk")
+            sql, rows_params = rows.query.sql_with_params()
+            counts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+            params.extend(rows_params)
+        else:
+            counts.append(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(table)})")  # noqa: S608
+        tables.append(table)
+    # Table names come from the models' Meta and values are parameters: nothing from input.
+    return tables, "SELECT " + ", ".join(counts), params
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per counted table, in one round trip: the matrix takes two snapshots per case."""
+    tables, sql, params = _count_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def assert_wrote_nothing(before: dict[str, int], what: str) -> None:
+    after = row_counts()
+    changed = {table: after[table] - count for table, count in before.items() if after[table] != count}
+    assert not changed, f"{what} was refused but wrote rows: " + ", ".join(
+        f"{table} {delta:+d}" for table, delta in sorted(changed.items())
+    )
+
+
 def _route_names(resolver=None, prefix="") -> set[str]:
     names = set()
     for pattern in (resolver or get_resolver()).url_patterns:
@@ -489,26 +577,91 @@ def test_permission_matrix(world, page_client, api_client, name, method, kwargs,
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
     is_api = url.startswith("/api/v1/")
     client = (api_client if is_api and name != "api_token" else page_client)(user)
+    # Builders create their records through services before the snapshot, so only what the
+    # request itself writes is counted.
     if data == "own-credentials":
         payload = (
             {"username": user.username, "password": PASSWORD}
             if user
             else {"username": "nobody", "password": "wrong"}
         )
+    else:
+        payload = data(world) if data is not None else None
+    before = row_counts()
+    if data == "own-credentials":
         response = client.post(url, payload, content_type="application/json")
     elif data is None:
         response = getattr(client, method)(url)
     elif is_api:
-        response = getattr(client, method)(url, data(world), format="json")
+        response = getattr(client, method)(url, payload, format="json")
     else:
-        response = getattr(client, method)(url, data(world))
+        response = getattr(client, method)(url, payload)
     assert response.status_code == expected, (
         f"{method.upper()} {url} as {principal}: {response.status_code}, expected {expected}. "
         f"{getattr(response, 'content', b'')[:300]!r}"
     )
-    if expected == PAGE_ANON and principal == "anonymous" and name not in ("logout", "home"):
+    sent_to_sign_in = expected == PAGE_ANON and principal == "anonymous" and name not in ("logout", "home")
+    if sent_to_sign_in:
         assert response["Location"].startswith(reverse("login"))
     if expected == 404 and is_api:
         # The body says nothing about the patient.
         body = response.content.decode()
         assert world.patient.last_name not in body and world.patient.record_number not in body
+    if response.status_code in REFUSALS or sent_to_sign_in or _htmx_sent_to_sign_in(response):
+        assert_wrote_nothing(before, f"{method.upper()} {url} as {principal} ({response.status_code})")
+
+
+def test_the_write_check_sees_writes(world):
+    """The check above is not a no-op: it names each table whose count moved, and by how much."""
+    from axes.models import AccessAttempt
+
+    from careteam.models import AuditEvent
+
+    user_table = get_user_model()._meta.db_table
+    before = row_counts()
+    assert_wrote_nothing(before, "nothing")
+    # Every installed model's table, auto-created M2M tables too, less the one excluded whole.
+    assert len(before) > 30
+    assert {
+        user_table,
+        AuditEvent._meta.db_table,
+        get_user_model().groups.through._meta.db_table,
+    } <= before.keys()
+    assert AccessAttempt._meta.db_table not in before
+
+    UserFactory.create(username="extra")
+    world.goal.delete()
+    with pytest.raises(AssertionError) as refused:
+        assert_wrote_nothing(before, "GET /x/ as outsider (404)")
+    message = str(refused.value)
+    assert f"{user_table} +1" in message
+    assert f"{type(world.goal)._meta.db_table} -1" in message
+    assert message.startswith("GET /x/ as outsider (404) was refused but wrote rows:")
+
+
+def test_the_write_check_allows_only_the_refusal_rows(world):
+    """An audit row recording a refusal is allowed; any other audit row is a write."""
+    from careteam import audit
+    from careteam.models import AuditEvent
+
+    before = row_counts()
+    audit.record(
+        actor=world.outsider,
+        action=audit.Action.VIEW,
+        object_type="psychotherapynote",
+        object_id=1,
+        patient_id=world.patient.pk,
+        changes={"refused": "not found"},
+    )
+    assert_wrote_nothing(before, "a refusal audited as such")
+    audit.record(
+        actor=world.outsider,
+        action=audit.Action.VIEW,
+        object_type="patient",
+        object_id=world.patient.pk,
+        patient_id=world.patient.pk,
+    )
+    with pytest.raises(AssertionError) as refused:
+        assert_wrote_nothing(before, "GET as outsider")
+    changed = str(refused.value).split("wrote rows: ", 1)[1].splitlines()[0]
+    assert changed == f"{AuditEvent._meta.db_table} +1"
