@@ -11,6 +11,7 @@ except the few rows named in rows_a_refusal_may_write.
 """
 
 import functools
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -500,7 +501,7 @@ def rows_a_refusal_may_write() -> dict:
 
 
 @functools.cache
-def _count_sql(vendor: str) -> tuple[list[str], str, list[object]]:
+def _count_sql(vendor: str) -> tuple[list[str], str, list[Any]]:
     """One statement with one COUNT per table of every installed model (taken from the app
     registry, M2M through tables included) except the rows above. A proxy shares its concrete
     model's table; an unmanaged model may have no table in the test database. Built once per
@@ -512,7 +513,7 @@ def _count_sql(vendor: str) -> tuple[list[str], str, list[object]]:
             models.setdefault(model._meta.db_table, model)
     tables: list[str] = []
     counts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for table, model in sorted(models.items()):
         if table in allowed and allowed[table] is None:
             continue
