@@ -66,6 +66,7 @@ class AuditEvent(models.Model):
         DEACTIVATE = "deactivate", "Deactivated"
         REACTIVATE = "reactivate", "Reactivated"
         CONFLICT = "conflict", "Stale edit refused"
+        ENTERED_IN_ERROR = "entered_in_error", "Marked entered in error"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

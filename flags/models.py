@@ -42,6 +42,11 @@ class Flag(models.Model):
     source_id = models.BigIntegerField(null=True, blank=True)
     # Set for flags raised by a rule, so the same event never raises two flags.
     rule_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    # Set for flags a rule raises for a lasting reason (e.g. "missed_sessions"): while one is
+    # open, the rule's next events add to it (repeats) instead of raising another.
+    reason_key = models.CharField(max_length=60, null=True, blank=True)
+    repeats = models.PositiveIntegerField(default=0, db_default=0)
+    last_repeated_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     acted_on_at = models.DateTimeField(
@@ -78,6 +83,11 @@ class Flag(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["open", "acknowledged", "resolved"]), name="flag_status_valid"
             ),
+            models.UniqueConstraint(
+                fields=["patient", "reason_key"],
+                condition=models.Q(reason_key__isnull=False) & ~models.Q(status="resolved"),
+                name="flag_one_open_per_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "status", "-created_at"], name="flag_patient_status"),
@@ -89,6 +99,21 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"Flag {self.pk} ({self.category}, {self.severity}) on patient {self.patient_id}"
+
+
+class FlagTrigger(models.Model):
+    """An event a rule added to an open flag for the same reason (the first event is the
+    flag's own rule_key): the same event never counts twice."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="triggers")
+    rule_key = models.CharField(max_length=120, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Trigger {self.rule_key} of flag {self.flag_id}"
 
 
 class FlagAcknowledgement(models.Model):
@@ -126,7 +151,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FLAG)
+    # Database defaults on the columns added after the first release: code of the previous
+    # release, still running during a deploy, inserts rows without them.
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FLAG, db_default=Kind.FLAG)
     flag = models.ForeignKey(
         Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -137,8 +164,8 @@ class Notification(models.Model):
         "OutboxMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     subject_id = models.BigIntegerField(null=True, blank=True)
-    summary = models.CharField(max_length=200, blank=True)
-    link = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=200, blank=True, db_default="")
+    link = models.CharField(max_length=200, blank=True, db_default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -200,7 +227,7 @@ class OutboxMessage(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    payload = models.JSONField(default=dict, blank=True)
+    payload = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     publish_attempts = models.PositiveIntegerField(default=0)

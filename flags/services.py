@@ -31,7 +31,7 @@ from patients import summary
 from patients.models import CareTeamMember, Patient
 
 from . import sources
-from .models import Flag, FlagAcknowledgement, Notification, OutboxMessage
+from .models import Flag, FlagAcknowledgement, FlagTrigger, Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,13 @@ def flag_raise(
     source_type: str = "",
     source_id: int | None = None,
     rule_key: str | None = None,
+    reason_key: str | None = None,
 ) -> Flag:
     """Raise a flag on a patient. ``actor`` None means a rule raised it (nobody is left out of
-    the notifications then). With a ``rule_key``, the same event never raises a second flag."""
+    the notifications then). With a ``rule_key``, the same event never raises a second flag.
+    With a ``reason_key`` (a rule's reason, e.g. "missed_sessions"), a new event while a flag
+    for that reason is still open adds to that flag (``repeats``, ``last_repeated_at``, and the
+    event's trigger) instead of raising another; the open flag is returned."""
     errors: dict[str, list[str]] = {}
     if category not in Flag.Category.values:
         errors["category"] = [f"Choose one of: {', '.join(Flag.Category.values)}."]
@@ -81,9 +85,23 @@ def flag_raise(
         raise ValidationError(errors)
     with transaction.atomic():
         if rule_key:
-            existing = Flag.objects.filter(rule_key=rule_key).first()
+            existing = (
+                Flag.objects.filter(rule_key=rule_key).first()
+                or Flag.objects.filter(triggers__rule_key=rule_key).first()
+            )
             if existing is not None:
                 return existing
+        if reason_key:
+            # The summary row is the patient's lock: two events at once cannot both raise.
+            summary.locked_row(patient.pk)
+            still_open = (
+                Flag.objects.select_for_update()
+                .filter(patient=patient, reason_key=reason_key)
+                .exclude(status=Flag.Status.RESOLVED)
+                .first()
+            )
+            if still_open is not None:
+                return _flag_repeat(flag=still_open, rule_key=rule_key)
         flag = Flag.objects.create(
             patient=patient,
             raised_by=actor,
@@ -93,6 +111,7 @@ def flag_raise(
             source_type=source_type,
             source_id=source_id,
             rule_key=rule_key,
+            reason_key=reason_key,
         )
         outbox = OutboxMessage.objects.create(kind=OutboxMessage.Kind.FLAG_RAISED, flag=flag)
         summary_flags_recount(patient_id=patient.pk)
@@ -113,6 +132,40 @@ def flag_raise(
         )
         transaction.on_commit(lambda: outbox_publish(outbox_id=outbox.pk))
     return flag
+
+
+def _flag_repeat(*, flag: Flag, rule_key: str | None) -> Flag:
+    """One more event for an open flag raised by a rule (inside flag_raise's transaction)."""
+    if rule_key:
+        FlagTrigger.objects.create(flag=flag, rule_key=rule_key)
+    flag.repeats += 1
+    flag.last_repeated_at = timezone.now()
+    flag.save(update_fields=["repeats", "last_repeated_at"])
+    audit.record(
+        actor=None,
+        action=audit.Action.UPDATE,
+        object_type="flag",
+        object_id=flag.pk,
+        patient_id=flag.patient_id,
+        changes={"repeats": flag.repeats, **({"rule": rule_key.split(":", 1)[0]} if rule_key else {})},
+    )
+    return flag
+
+
+def flags_resolve_for_record(
+    *, actor: User | None, patient_id: int, source_type: str, source_id: int, note: str, rules_only: bool
+) -> list[Flag]:
+    """Resolve the open flags about one record (``rules_only``: only those a rule raised from
+    it), with ``note`` saying why: e.g. the record was marked entered in error, or the side
+    effect it reports has resolved. Inside the caller's transaction."""
+    found = (
+        Flag.objects.filter(patient_id=patient_id, source_type=source_type, source_id=source_id)
+        .exclude(status=Flag.Status.RESOLVED)
+        .order_by("id")
+    )
+    if rules_only:
+        found = found.filter(rule_key__isnull=False)
+    return [flag_resolve(actor=actor, flag=flag, note=note) for flag in found]
 
 
 def outbox_publish(*, outbox_id: int) -> bool:
@@ -236,7 +289,7 @@ def team_update(
 def _team_update_deliver(outbox: OutboxMessage) -> int:
     """One in-app notification per active care-team member other than the one who made the
     change, none of them an action (idempotent through the outbox's unique key)."""
-    payload = outbox.payload
+    payload = outbox.payload or {}
     created = 0
     members = CareTeamMember.objects.filter(patient=outbox.patient, user__is_active=True).order_by("id")
     if outbox.actor_id is not None:
@@ -318,7 +371,7 @@ def flag_acknowledge(*, actor: User, flag: Flag) -> FlagAcknowledgement:
     return ack
 
 
-def flag_resolve(*, actor: User, flag: Flag, note: str) -> Flag:
+def flag_resolve(*, actor: User | None, flag: Flag, note: str) -> Flag:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ["Say how it was resolved."]})
@@ -395,7 +448,11 @@ def summary_flags_recount(*, patient_id: int) -> None:
     counts = (
         Flag.objects.filter(patient_id=patient_id)
         .exclude(status=Flag.Status.RESOLVED)
-        .aggregate(open=Count("pk"), urgent=Count("pk", filter=Q(severity=Flag.Severity.URGENT)))
+        .aggregate(
+            open=Count("pk"),
+            urgent=Count("pk", filter=Q(severity=Flag.Severity.URGENT)),
+            safety=Count("pk", filter=Q(category=Flag.Category.SAFETY)),
+        )
     )
-    row.open_flags, row.urgent_flags = counts["open"], counts["urgent"]
-    row.save(update_fields=["open_flags", "urgent_flags"])
+    row.open_flags, row.urgent_flags, row.safety_flags = counts["open"], counts["urgent"], counts["safety"]
+    row.save(update_fields=["open_flags", "urgent_flags", "safety_flags"])

@@ -199,6 +199,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     title = serializers.CharField()
     who = serializers.CharField()
     url = serializers.CharField(help_text="The page of the record this entry is about.")
+    entered_in_error = serializers.BooleanField(
+        help_text="The record was marked entered in error: shown, but it counts nowhere."
+    )
 
 
 class PatientTimelineView(APIView):

@@ -68,6 +68,8 @@ class Entry:
     id: int
     who_id: int | None = None
     who: str = ""
+    # A record marked entered in error stays on the timeline, struck through and labelled.
+    entered_in_error: bool = False
 
     @property
     def cursor(self) -> Cursor:

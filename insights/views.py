@@ -240,6 +240,12 @@ TIMELINE_ROW = (
     '<tr class="timeline-entry" data-component="{}" data-kind="{}"><td><time datetime="{}">{}'
     '</time></td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td></tr>'
 )
+# A record entered in error: struck through and labelled, still on the timeline.
+TIMELINE_ROW_IN_ERROR = (
+    '<tr class="timeline-entry entered-in-error" data-component="{}" data-kind="{}"><td>'
+    '<time datetime="{}">{}</time></td><td>{}</td><td><a href="{}"><del>{}</del></a> '
+    '<strong class="in-error">Entered in error</strong></td><td>{}</td></tr>'
+)
 
 
 @login_required
@@ -279,7 +285,15 @@ def patient_timeline_page(request: AuthenticatedHttpRequest, patient_id: int) ->
     context["entries"] = page.entries
     context["rows"] = [
         format_row(
-            TIMELINE_ROW, e.component, e.kind, e.at_iso, e.at_text, e.component_label, e.url, e.title, e.who
+            TIMELINE_ROW_IN_ERROR if e.entered_in_error else TIMELINE_ROW,
+            e.component,
+            e.kind,
+            e.at_iso,
+            e.at_text,
+            e.component_label,
+            e.url,
+            e.title,
+            e.who,
         )
         for e in page.entries
     ]

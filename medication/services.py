@@ -363,6 +363,7 @@ def _flag_repeated_missed_doses(*, actor: User, patient: Patient, observation: A
             source_type="medicationorder",
             source_id=observation.order_id,
             rule_key=f"non_adherence:{observation.pk}",
+            reason_key=f"non_adherence:{observation.order_id}",
         )
 
 

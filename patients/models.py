@@ -192,6 +192,11 @@ class PatientSummary(models.Model):
     # them when a flag is raised or resolved.
     open_flags = models.PositiveIntegerField(default=0)
     urgent_flags = models.PositiveIntegerField(default=0)
+    # Open safety flags (recounted with the others), and the date of the latest PHQ-9 whose
+    # item 9 (thoughts of self-harm) was above 0: either puts the patient first in the registry
+    # (the latter for 30 days).
+    safety_flags = models.PositiveIntegerField(default=0, db_default=0)
+    safety_answer_on = models.DateField(null=True, blank=True)
     # The follow-up dates of a component's open items (case management: open referrals'
     # follow-ups), kept by that component: all of them (ISO dates, in order), to count the
     # overdue ones of a row, and the earliest, to filter and sort on. Before today a follow-up

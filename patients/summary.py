@@ -8,6 +8,7 @@ are generated columns (patients.treatment). Ids, dates and scores only.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -40,6 +41,57 @@ def measure_recorded(*, patient_id: int, instrument: str, total: int, administer
         setattr(row, f"{prefix}_latest_on", administered_on)
     setattr(row, f"{prefix}_count", getattr(row, f"{prefix}_count") + 1)
     row.save()
+
+
+def measures_reset(*, patient_id: int, instrument: str, measures: list[tuple[datetime.date, int]]) -> None:
+    """The instrument's baseline, latest and count from scratch, from every measure of it that
+    still counts (oldest first): after one was marked entered in error."""
+    prefix = INSTRUMENT_FIELDS[instrument]
+    row = locked_row(patient_id)
+    ordered = sorted(measures, key=lambda measure: measure[0])
+    first = ordered[0] if ordered else (None, None)
+    last = ordered[-1] if ordered else (None, None)
+    setattr(row, f"{prefix}_baseline_on", first[0])
+    setattr(row, f"{prefix}_baseline", first[1])
+    setattr(row, f"{prefix}_latest_on", last[0])
+    setattr(row, f"{prefix}_latest", last[1])
+    setattr(row, f"{prefix}_count", len(ordered))
+    row.save()
+
+
+def safety_answer_recorded(*, patient_id: int, on: datetime.date) -> None:
+    """A PHQ-9 with item 9 above 0 (thoughts of self-harm) as of ``on``: the registry puts the
+    patient first for 30 days after the latest such answer."""
+    row = locked_row(patient_id)
+    if row.safety_answer_on is None or on > row.safety_answer_on:
+        row.safety_answer_on = on
+        row.save(update_fields=["safety_answer_on"])
+
+
+def safety_answer_reset(*, patient_id: int, on: datetime.date | None) -> None:
+    """The latest item-9 answer above 0 that still counts (None: none), after a correction."""
+    row = locked_row(patient_id)
+    row.safety_answer_on = on
+    row.save(update_fields=["safety_answer_on"])
+
+
+# Each component that records contacts (attended sessions, logged contacts) registers how to
+# find a patient's latest one that still counts (AppConfig.ready): the arrow points down.
+ContactSource = Callable[[int], datetime.datetime | None]
+_contact_sources: list[ContactSource] = []
+
+
+def contact_source_register(source: ContactSource) -> None:
+    if source not in _contact_sources:
+        _contact_sources.append(source)
+
+
+def contact_recompute(*, patient_id: int) -> None:
+    """The last contact from scratch, from every component's latest contact that still counts
+    (after one was marked entered in error)."""
+    locked_row(patient_id)
+    found = [at for at in (source(patient_id) for source in _contact_sources) if at is not None]
+    PatientSummary.objects.filter(patient_id=patient_id).update(last_contact_at=max(found, default=None))
 
 
 def patient_opened(*, patient_id: int) -> None:

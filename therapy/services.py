@@ -360,6 +360,7 @@ def assessment_record(
         patient_id=patient.pk, instrument=instrument, total=result.total, administered_on=administered_on
     )
     if assessment.self_harm_item_positive:
+        summary.safety_answer_recorded(patient_id=patient.pk, on=administered_on)
         flag_services.flag_raise(
             actor=None,
             patient=patient,
@@ -419,6 +420,7 @@ def _flag_missed_sessions(session: TherapySession) -> None:
         source_type="therapysession",
         source_id=session.pk,
         rule_key=f"missed_sessions:{first_missed.pk}",
+        reason_key="missed_sessions",
         message=f"{in_a_row} therapy sessions missed in a row (no-shows). Please reach out to the patient.",
     )
 
@@ -447,6 +449,7 @@ def _flag_no_improvement(patient: Patient, *, today: datetime.date | None = None
         source_type="assessment",
         source_id=latest.pk,
         rule_key=f"phq9_not_improving:{baseline.pk}",
+        reason_key="phq9_not_improving",
         message=f"Psychiatric review: {weeks} weeks since the baseline PHQ-9 and it has not "
         "improved by 50% (nor reached remission). Consider reviewing the treatment plan.",
     )

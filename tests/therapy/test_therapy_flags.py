@@ -74,12 +74,14 @@ def test_two_no_shows_in_a_row_raise_one_missed_sessions_flag(world):
     # A third no-show belongs to the same run: no second flag.
     make_session(actor=world.therapist, patient=world.patient, days_ago=1, attendance="no_show")
     assert Flag.objects.count() == 1
-    # After an attended session, a new run of two raises a new flag.
+    # After an attended session, a new run of two is a new trigger: while the first flag is
+    # open it adds to that flag (a second flag only once the first is resolved, see below).
     make_session(actor=world.therapist, patient=world.patient, days_ago=0.9)
     make_session(actor=world.therapist, patient=world.patient, days_ago=0.6, attendance="no_show")
     assert Flag.objects.count() == 1
     make_session(actor=world.therapist, patient=world.patient, days_ago=0.2, attendance="no_show")
-    assert Flag.objects.filter(category="missed_sessions").count() == 2
+    assert Flag.objects.filter(category="missed_sessions").count() == 1
+    assert Flag.objects.get(category="missed_sessions").repeats == 1
 
 
 def test_missed_sessions_flag_reaches_case_manager_and_therapist_as_action(world):
@@ -150,3 +152,35 @@ def test_the_daily_job_flags_patients_who_crossed_10_weeks_without_a_new_measure
     assert Flag.objects.get().rule_key == f"phq9_not_improving:{baseline.pk}"
     assert services.phq9_review_flags_raise() == 0  # once
     assert raise_phq9_review_flags.apply().get() == 0  # the beat task calls the same service
+
+
+def test_a_second_missed_sessions_run_adds_to_the_open_flag(world):
+    for days in (60, 53):
+        make_session(actor=world.therapist, patient=world.patient, days_ago=days, attendance="no_show")
+    flag = Flag.objects.get()
+    make_session(actor=world.therapist, patient=world.patient, days_ago=40)  # attended: the run ends
+    for days in (30, 23):
+        make_session(actor=world.therapist, patient=world.patient, days_ago=days, attendance="no_show")
+    assert Flag.objects.count() == 1  # the second run adds to the open flag
+    flag.refresh_from_db()
+    assert (flag.repeats, flag.status) == (1, "open") and flag.last_repeated_at is not None
+    assert flag.triggers.count() == 1
+    # Once the team resolves it, the next run raises a new flag.
+    flags.flag_resolve(actor=world.case_manager, flag=flag, note="Called; attending again")
+    make_session(actor=world.therapist, patient=world.patient, days_ago=15)
+    for days in (10, 3):
+        make_session(actor=world.therapist, patient=world.patient, days_ago=days, attendance="no_show")
+    assert Flag.objects.exclude(status="resolved").count() == 1
+    assert Flag.objects.count() == 2
+
+
+def test_a_second_no_improvement_trigger_adds_to_the_open_review_flag(world):
+    _phq9(world, 16, days_ago=80)
+    _phq9(world, 12, days_ago=0)  # 25% down after 11 weeks: a review flag
+    flag = Flag.objects.get()
+    # A PHQ-9 recorded late, dated before the first, becomes the baseline: a new trigger.
+    _phq9(world, 14, days_ago=120)
+    _phq9(world, 13, days_ago=0)
+    assert Flag.objects.count() == 1
+    flag.refresh_from_db()
+    assert flag.repeats >= 1 and flag.status == "open"
