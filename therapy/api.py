@@ -22,6 +22,7 @@ from . import selectors, services
 from .models import Instrument
 from .serializers import (
     AssessmentSerializer,
+    EnteredInErrorSerializer,
     ProgressNoteSerializer,
     PsychotherapyNoteSerializer,
     TherapyCourseSerializer,
@@ -276,3 +277,72 @@ class AssessmentDetailView(APIView):
             patient_id=patient.pk,
         )
         return Response(AssessmentSerializer(assessment).data)
+
+
+# --- corrections: entered in error ------------------------------------------------------------
+
+
+class _EnteredInErrorView(APIView):
+    """POST ``{"reason"}``: mark the record entered in error. 200 with the record; its author
+    only (others on the team 403, off the team 404); without a reason 400 and nothing written."""
+
+    serializer_class = EnteredInErrorSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        raise NotImplementedError
+
+    def mark(self, *, actor, record, reason: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+        record = get_object_or_404(self.rows(patient), pk=record_id)
+        serializer = EnteredInErrorSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.mark(actor=request.user, record=record, reason=serializer.validated_data.get("reason", ""))
+        record = self.rows(patient).get(pk=record.pk)
+        return Response(self.response_serializer(record).data)
+
+    response_serializer: type = AssessmentSerializer
+
+
+class AssessmentEnteredInErrorView(_EnteredInErrorView):
+    response_serializer = AssessmentSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        return selectors.assessments(patient=patient)
+
+    @extend_schema(request=EnteredInErrorSerializer, responses=AssessmentSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        return super().post(request, patient_id, record_id)
+
+    def mark(self, *, actor, record, reason: str) -> None:
+        services.assessment_enter_in_error(actor=actor, assessment=record, reason=reason)
+
+
+class TherapySessionEnteredInErrorView(_EnteredInErrorView):
+    response_serializer = TherapySessionSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        return selectors.sessions(patient=patient)
+
+    @extend_schema(request=EnteredInErrorSerializer, responses=TherapySessionSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        return super().post(request, patient_id, record_id)
+
+    def mark(self, *, actor, record, reason: str) -> None:
+        services.therapy_session_enter_in_error(actor=actor, session=record, reason=reason)
+
+
+class ProgressNoteEnteredInErrorView(_EnteredInErrorView):
+    response_serializer = ProgressNoteSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        return selectors.progress_notes(patient=patient)
+
+    @extend_schema(request=EnteredInErrorSerializer, responses=ProgressNoteSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        return super().post(request, patient_id, record_id)
+
+    def mark(self, *, actor, record, reason: str) -> None:
+        services.progress_note_enter_in_error(actor=actor, note=record, reason=reason)
