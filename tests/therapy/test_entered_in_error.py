@@ -313,3 +313,18 @@ def test_timeline_keeps_records_in_error_marked(world, api_client):
     entries = data["results"] if isinstance(data, dict) and "results" in data else data.get("entries", data)
     mine = [e for e in entries if e.get("kind") == "therapy_session"]
     assert mine and mine[0]["entered_in_error"] is True
+
+
+def test_chart_points_leave_measures_in_error_out_and_the_timeline_marks_them(world, api_client):
+    from insights.components import therapy as component
+
+    w = world
+    wrong = make_assessment(actor=w.therapist, patient=w.patient, answers=PHQ9_HIGH, days_ago=30)
+    kept = make_assessment(actor=w.therapist, patient=w.patient, answers=PHQ9_LOW, days_ago=1)
+    services.assessment_enter_in_error(actor=w.therapist, assessment=wrong, reason="Wrong patient.")
+    assert component.measure_points(w.patient.pk) == [(kept.administered_on, "PHQ9", 4)]
+    entries = component.timeline_entries(
+        patient_id=w.patient.pk, since=None, until=None, before=None, limit=10
+    )
+    marked = {entry.id: entry.entered_in_error for entry in entries if entry.kind == "measure"}
+    assert marked == {wrong.pk: True, kept.pk: False}
