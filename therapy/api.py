@@ -2,10 +2,12 @@
 team, 403 for the wrong role, before the input is read), parses with a serializer, writes through
 therapy.services and audits every read."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +16,7 @@ from rest_framework.views import APIView
 from careteam import audit
 from careteam.api_common import based_on_version
 from careteam.http import AuthenticatedRequest
+from careteam.models import User
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
 from patients.models import Patient
@@ -287,11 +290,12 @@ class _EnteredInErrorView(APIView):
     only (others on the team 403, off the team 404); without a reason 400 and nothing written."""
 
     serializer_class = EnteredInErrorSerializer
+    response_serializer: type[serializers.BaseSerializer]
 
     def rows(self, patient: Patient) -> QuerySet:
         raise NotImplementedError
 
-    def mark(self, *, actor, record, reason: str) -> None:
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
         raise NotImplementedError
 
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
@@ -302,8 +306,6 @@ class _EnteredInErrorView(APIView):
         self.mark(actor=request.user, record=record, reason=serializer.validated_data.get("reason", ""))
         record = self.rows(patient).get(pk=record.pk)
         return Response(self.response_serializer(record).data)
-
-    response_serializer: type = AssessmentSerializer
 
 
 class AssessmentEnteredInErrorView(_EnteredInErrorView):
@@ -316,7 +318,7 @@ class AssessmentEnteredInErrorView(_EnteredInErrorView):
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         return super().post(request, patient_id, record_id)
 
-    def mark(self, *, actor, record, reason: str) -> None:
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
         services.assessment_enter_in_error(actor=actor, assessment=record, reason=reason)
 
 
@@ -330,7 +332,7 @@ class TherapySessionEnteredInErrorView(_EnteredInErrorView):
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         return super().post(request, patient_id, record_id)
 
-    def mark(self, *, actor, record, reason: str) -> None:
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
         services.therapy_session_enter_in_error(actor=actor, session=record, reason=reason)
 
 
@@ -344,5 +346,5 @@ class ProgressNoteEnteredInErrorView(_EnteredInErrorView):
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         return super().post(request, patient_id, record_id)
 
-    def mark(self, *, actor, record, reason: str) -> None:
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
         services.progress_note_enter_in_error(actor=actor, note=record, reason=reason)
