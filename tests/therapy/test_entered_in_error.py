@@ -328,3 +328,15 @@ def test_chart_points_leave_measures_in_error_out_and_the_timeline_marks_them(wo
     )
     marked = {entry.id: entry.entered_in_error for entry in entries if entry.kind == "measure"}
     assert marked == {wrong.pk: True, kept.pk: False}
+
+
+def test_a_no_show_in_error_does_not_count_towards_missed_sessions(world, settings):
+    w = world
+    settings.MISSED_SESSIONS_FLAG_AFTER = 2
+    make_session(actor=w.therapist, patient=w.patient, days_ago=30)
+    wrong = make_session(actor=w.therapist, patient=w.patient, days_ago=14, attendance="no_show")
+    services.therapy_session_enter_in_error(actor=w.therapist, session=wrong, reason="She came.")
+    make_session(actor=w.therapist, patient=w.patient, days_ago=7, attendance="no_show")
+    assert not Flag.objects.filter(category="missed_sessions").exists()
+    make_session(actor=w.therapist, patient=w.patient, days_ago=1, attendance="no_show")
+    assert Flag.objects.filter(category="missed_sessions").count() == 1
