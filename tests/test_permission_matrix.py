@@ -373,6 +373,13 @@ MATRIX = [
         expect(team=404, psychiatrist=302, admin=404, outsider=404, anonymous=PAGE_ANON),
     ),
     (
+        "notifications_read_all",
+        "post",
+        None,
+        None,
+        expect(team=302, admin=302, outsider=302, anonymous=PAGE_ANON),
+    ),
+    (
         "notification_preferences",
         "get",
         None,
@@ -451,6 +458,13 @@ MATRIX = [
         expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
     ),
     ("api_notifications", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    (
+        "api_notifications_read_all",
+        "post",
+        None,
+        None,
+        expect(team=200, admin=200, outsider=200, anonymous=API_ANON),
+    ),
     (
         "api_notification_read",
         "post",
