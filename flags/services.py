@@ -375,6 +375,8 @@ def flag_resolve(*, actor: User | None, flag: Flag, note: str) -> Flag:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ["Say how it was resolved."]})
+    if len(note) > MESSAGE_MAX:
+        raise ValidationError({"note": [f"Keep it to {MESSAGE_MAX} characters."]})
     with transaction.atomic():
         flag = Flag.objects.select_for_update().get(pk=flag.pk)
         if flag.status == Flag.Status.RESOLVED:
