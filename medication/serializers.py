@@ -298,7 +298,19 @@ class EnteredInErrorSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(
+    {"type": "string", "enum": Allergy.Severity.values, "description": "mild, moderate or severe"},
+    component_name="AllergySeverityEnum",
+)
+class AllergySeverityField(serializers.ChoiceField):
+    """A named schema of its own: flags have a "severity" with other values."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Allergy.Severity.choices, **kwargs)
+
+
 class AllergySerializer(serializers.ModelSerializer):
+    severity = AllergySeverityField()
     recorded_by_name = serializers.CharField(source="recorded_by.get_full_name", read_only=True)
 
     class Meta:
