@@ -4,23 +4,30 @@ Every endpoint first asks careteam.access for the patient (404 off the team, 403
 then validates, then calls a service. Reads are audited, one row per record returned.
 """
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from careteam import audit
+from careteam import access, audit
 from careteam.http import AuthenticatedRequest
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
 
-from . import selectors, services
-from .models import MedicationOrder, SideEffectReport
+from . import formulary, selectors, services
+from .models import AdherenceObservation, MedicationOrder, SideEffectReport
 from .serializers import (
     AdherenceObservationSerializer,
+    AllergySerializer,
+    EnteredInErrorSerializer,
+    FormularyDrugSerializer,
     MedicationOrderPatchSerializer,
     MedicationOrderSerializer,
     SideEffectReportSerializer,
@@ -105,7 +112,9 @@ class MedicationOrderDetailView(APIView):
             ),
             **ERRORS,
         },
-        description="Psychiatrist on the care team. An order that is no longer active (already "
+        description="Psychiatrist on the care team. A change needs a `reason` (400 without it); "
+        "the new dose is checked against the formulary maximum and the allergies like a new "
+        "order (400 unless `override_reason`). An order that is no longer active (already "
         "changed or discontinued, e.g. by a colleague a moment ago) cannot be changed "
         "or discontinued: 400 on `status`, nothing written.",
     )
@@ -117,6 +126,7 @@ class MedicationOrderDetailView(APIView):
         data = dict(serializer.validated_data)
         effective_date = data.pop("effective_date", None)
         if data.pop("status", None) == MedicationOrder.Status.DISCONTINUED:
+            data.pop("override_reason", None)
             result = services.medication_order_discontinue(
                 actor=request.user,
                 patient=patient,
@@ -229,3 +239,115 @@ class SideEffectDetailView(APIView):
         )
         report = selectors.side_effects(patient=patient).get(pk=report.pk)
         return Response(SideEffectReportSerializer(report).data)
+
+
+class FormularyView(ListAPIView):
+    """GET: the drugs CareTeam knows (any clinician), by name; ``?search=`` by part of a name."""
+
+    serializer_class = FormularyDrugSerializer
+    request: AuthenticatedRequest
+
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Part of a drug name, any case.")],
+        responses={200: FormularyDrugSerializer(many=True), **{c: ERRORS[c] for c in (401, 403)}},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        if not access.is_clinician(self.request.user):
+            raise PermissionDenied("The formulary is for clinicians.")
+        return formulary.search(self.request.query_params.get("search", ""))
+
+
+class AllergyListView(PatientRecordListView):
+    """GET: the patient's allergies and intolerances. POST: record one (any care-team member)."""
+
+    serializer_class = AllergySerializer
+    object_type = "allergy"
+
+    def rows(self, patient: Any) -> Any:
+        return selectors.allergies(patient=patient)
+
+    @extend_schema(responses={200: AllergySerializer(many=True), **READ_ERRORS})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=AllergySerializer, responses={201: AllergySerializer, **ERRORS})
+    def post(self, request: AuthenticatedRequest, patient_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+        serializer = AllergySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        allergy = services.allergy_record(actor=request.user, patient=patient, **serializer.validated_data)
+        return Response(AllergySerializer(allergy).data, status=status.HTTP_201_CREATED)
+
+
+def _reason(request: Request) -> str:
+    serializer = EnteredInErrorSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["reason"]
+
+
+NOT_YOURS = "Only the person who recorded it may mark it entered in error."
+EIE_DOC = (
+    "Mark the record entered in error with a `reason`: it stays in lists and the timeline, "
+    "marked, and counts nowhere; flags a rule raised from it are resolved. 403 for others on "
+    "the team, 404 off it, 400 without a reason."
+)
+
+
+class MedicationOrderEnteredInErrorView(APIView):
+    serializer_class = MedicationOrderSerializer
+
+    @extend_schema(
+        request=EnteredInErrorSerializer,
+        responses={200: MedicationOrderSerializer, **ERRORS},
+        description=EIE_DOC + " Orders: the team's psychiatrist.",
+    )
+    def post(self, request: AuthenticatedRequest, patient_id: int, order_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
+        order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
+        services.medication_order_mark_entered_in_error(
+            actor=request.user, patient=patient, order=order, reason=_reason(request)
+        )
+        return Response(MedicationOrderSerializer(selectors.orders(patient=patient).get(pk=order.pk)).data)
+
+
+class AdherenceEnteredInErrorView(APIView):
+    serializer_class = AdherenceObservationSerializer
+
+    @extend_schema(
+        request=EnteredInErrorSerializer,
+        responses={200: AdherenceObservationSerializer, **ERRORS},
+        description=EIE_DOC + " Adherence: its observer.",
+    )
+    def post(self, request: AuthenticatedRequest, patient_id: int, observation_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+        observation: AdherenceObservation = get_object_or_404(
+            selectors.adherence_observations(patient=patient), pk=observation_id
+        )
+        if observation.observed_by_id != request.user.pk:
+            raise PermissionDenied(NOT_YOURS)
+        marked = services.adherence_mark_entered_in_error(
+            actor=request.user, patient=patient, observation=observation, reason=_reason(request)
+        )
+        return Response(AdherenceObservationSerializer(marked).data)
+
+
+class SideEffectEnteredInErrorView(APIView):
+    serializer_class = SideEffectReportSerializer
+
+    @extend_schema(
+        request=EnteredInErrorSerializer,
+        responses={200: SideEffectReportSerializer, **ERRORS},
+        description=EIE_DOC + " Side effects: their reporter.",
+    )
+    def post(self, request: AuthenticatedRequest, patient_id: int, report_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+        report: SideEffectReport = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
+        if report.reported_by_id != request.user.pk:
+            raise PermissionDenied(NOT_YOURS)
+        marked = services.side_effect_mark_entered_in_error(
+            actor=request.user, patient=patient, report=report, reason=_reason(request)
+        )
+        return Response(SideEffectReportSerializer(marked).data)

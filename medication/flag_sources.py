@@ -11,8 +11,12 @@ MODELS: dict[str, type[MedicationOrder] | type[SideEffectReport]] = {
 
 
 def record_url(source_type: str, source_id: int, patient_id: int) -> str | None:
-    """The page of the record if it is this patient's, else None (unknown type: None too)."""
+    """The page of the record if it is this patient's, else None (unknown type: None too). A
+    side-effect report opens its status page, where it can be acknowledged or resolved (which
+    resolves its flag too)."""
     model = MODELS.get(source_type)
-    if model is not None and model.objects.filter(pk=source_id, patient_id=patient_id).exists():
-        return reverse("medication_page", args=[patient_id])
-    return None
+    if model is None or not model.objects.filter(pk=source_id, patient_id=patient_id).exists():
+        return None
+    if source_type == "sideeffectreport":
+        return reverse("medication_side_effect_status", args=[patient_id, source_id])
+    return reverse("medication_page", args=[patient_id])

@@ -5,8 +5,33 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import AdherenceObservation, MedicationOrder, SideEffectReport, plain_dose
-from .services import REASON_REQUIRED
+from .models import (
+    INDICATION_MAX,
+    NOTES_MAX,
+    REACTION_MAX,
+    REASON_MAX,
+    SUBSTANCE_MAX,
+    SYMPTOM_MAX,
+    AdherenceObservation,
+    Allergy,
+    MedicationOrder,
+    SideEffectReport,
+    plain_dose,
+)
+from .services import CHANGE_REASON_REQUIRED, REASON_REQUIRED
+
+FORMULARY_LIST = "formulary-drugs"  # the <datalist> id on the order form
+
+
+def _override_field() -> forms.CharField:
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=REASON_MAX,
+        label="Override reason",
+        help_text="Only if a safety warning is shown: why this order is right for the patient.",
+    )
+
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DOSE = forms.NumberInput(attrs={"step": "any", "min": "0"})
@@ -31,8 +56,18 @@ def _order_field(form: forms.Form) -> OrderChoiceField:
 
 
 class OrderForm(forms.Form):
-    drug_name = forms.CharField(max_length=120, label="Drug name")
-    drug_class = forms.ChoiceField(choices=MedicationOrder.DrugClass.choices, label="Class")
+    drug_name = forms.CharField(
+        max_length=120,
+        label="Drug name",
+        widget=forms.TextInput(attrs={"list": FORMULARY_LIST, "autocomplete": "off"}),
+        help_text="Type to pick from the formulary; a drug outside it needs an override reason.",
+    )
+    drug_class = forms.ChoiceField(
+        choices=[("", "From the formulary"), *MedicationOrder.DrugClass.choices],
+        label="Class",
+        required=False,
+        help_text="Needed only for a drug that is not in the formulary.",
+    )
     dose = forms.DecimalField(max_digits=10, decimal_places=3, widget=DOSE)
     unit = forms.ChoiceField(choices=MedicationOrder.Unit.choices)
     route = forms.ChoiceField(choices=MedicationOrder.Route.choices)
@@ -44,7 +79,8 @@ class OrderForm(forms.Form):
         label="Planned end date",
         help_text="Leave empty unless the course has a planned end.",
     )
-    indication = forms.CharField(max_length=200, required=False)
+    indication = forms.CharField(max_length=INDICATION_MAX, required=False)
+    override_reason = _override_field()
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs["initial"] = {"start_date": timezone.localdate(), **(kwargs.get("initial") or {})}
@@ -59,6 +95,13 @@ class OrderChangeForm(forms.Form):
     route = forms.ChoiceField(choices=MedicationOrder.Route.choices)
     frequency = forms.ChoiceField(choices=MedicationOrder.Frequency.choices)
     effective_date = forms.DateField(widget=DATE, label="Change takes effect on")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX,
+        error_messages={"required": CHANGE_REASON_REQUIRED},
+        label="Reason for the change",
+    )
+    override_reason = _override_field()
 
     @classmethod
     def for_order(cls, order: MedicationOrder, data: dict | None = None) -> "OrderChangeForm":
@@ -77,6 +120,7 @@ class OrderChangeForm(forms.Form):
 class DiscontinueForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX,
         error_messages={"required": REASON_REQUIRED},
         label="Reason for discontinuing",
     )
@@ -91,7 +135,7 @@ class AdherenceForm(forms.Form):
     order = OrderChoiceField(queryset=MedicationOrder.objects.none(), label="Medication")
     observed_on = forms.DateField(widget=DATE, label="Date")
     status = forms.ChoiceField(choices=AdherenceObservation.Status.choices, label="Adherence")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=NOTES_MAX)
 
     def __init__(self, *args, orders: QuerySet[MedicationOrder], **kwargs) -> None:
         kwargs["initial"] = {"observed_on": timezone.localdate(), **(kwargs.get("initial") or {})}
@@ -101,10 +145,10 @@ class AdherenceForm(forms.Form):
 
 class SideEffectForm(forms.Form):
     order = OrderChoiceField(queryset=MedicationOrder.objects.none(), label="Suspected medication")
-    symptom = forms.CharField(max_length=200)
+    symptom = forms.CharField(max_length=SYMPTOM_MAX)
     severity = forms.ChoiceField(choices=SideEffectReport.Severity.choices)
     onset_date = forms.DateField(widget=DATE, label="Onset date")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=NOTES_MAX)
 
     def __init__(self, *args, orders: QuerySet[MedicationOrder], **kwargs) -> None:
         kwargs["initial"] = {"onset_date": timezone.localdate(), **(kwargs.get("initial") or {})}
@@ -120,3 +164,13 @@ class SideEffectStatusForm(forms.Form):
         ],
         label="New status",
     )
+
+
+class AllergyForm(forms.Form):
+    substance = forms.CharField(
+        max_length=SUBSTANCE_MAX,
+        label="Substance",
+        help_text="A drug name (e.g. Sertraline) or a drug class (e.g. SSRI).",
+    )
+    reaction = forms.CharField(max_length=REACTION_MAX, label="Reaction")
+    severity = forms.ChoiceField(choices=Allergy.Severity.choices)

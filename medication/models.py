@@ -12,7 +12,16 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from careteam.records import Correctable
 from patients.models import Patient
+
+# Stated maximum lengths of free text (API.md "Robustness"): model, form, serializer and service.
+INDICATION_MAX = 200
+REASON_MAX = 500
+NOTES_MAX = 2000
+SYMPTOM_MAX = 200
+SUBSTANCE_MAX = 120
+REACTION_MAX = 200
 
 
 def plain_dose(dose: Decimal) -> str:
@@ -35,6 +44,7 @@ class DrugClass(models.TextChoices):
     ANXIOLYTIC = "anxiolytic", "Anxiolytic"
     MOOD_STABILIZER = "mood_stabilizer", "Mood stabilizer"
     STIMULANT = "stimulant", "Stimulant"
+    HYPNOTIC = "hypnotic", "Hypnotic"
     OTHER = "other", "Other"
 
 
@@ -74,7 +84,7 @@ class OrderStatus(models.TextChoices):
     DISCONTINUED = "discontinued", "Discontinued"
 
 
-class MedicationOrder(models.Model):
+class MedicationOrder(Correctable):
     DrugClass = DrugClass
     Unit = DoseUnit
     Route = Route
@@ -90,10 +100,14 @@ class MedicationOrder(models.Model):
     frequency = models.CharField(max_length=20, choices=Frequency.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    indication = models.CharField(max_length=200, blank=True)
+    indication = models.CharField(max_length=INDICATION_MAX, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    discontinuation_reason = models.TextField(blank=True)
+    discontinuation_reason = models.TextField(blank=True, max_length=REASON_MAX)
+    # Why the prescriber went ahead despite the safety checks' warnings ("" when none fired).
+    override_reason = models.CharField(max_length=REASON_MAX, blank=True, db_default="")
+    # Why this order replaced the one it supersedes ("" for a first order).
+    change_reason = models.CharField(max_length=REASON_MAX, blank=True, db_default="")
     # One-to-one: an order is replaced at most once, so the history is a simple chain.
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -139,7 +153,7 @@ class MedicationOrder(models.Model):
             models.UniqueConstraint(
                 "patient",
                 Lower("drug_name"),
-                condition=models.Q(status="active"),
+                condition=models.Q(status="active", entered_in_error_at__isnull=True),
                 name="medorder_one_active_per_drug",
             ),
         ]
@@ -191,7 +205,7 @@ class AdherenceStatus(models.TextChoices):
     MISSED = "missed", "Missed"
 
 
-class AdherenceObservation(models.Model):
+class AdherenceObservation(Correctable):
     Status = AdherenceStatus
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adherence_observations")
@@ -201,7 +215,7 @@ class AdherenceObservation(models.Model):
     observed_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices)
     observed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -232,16 +246,16 @@ class SideEffectStatus(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
-class SideEffectReport(models.Model):
+class SideEffectReport(Correctable):
     Severity = Severity
     Status = SideEffectStatus
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="side_effect_reports")
     order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT, related_name="side_effect_reports")
-    symptom = models.CharField(max_length=200)
+    symptom = models.CharField(max_length=SYMPTOM_MAX)
     severity = models.CharField(max_length=20, choices=Severity.choices)
     onset_date = models.DateField()
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
@@ -279,3 +293,29 @@ class SideEffectReport(models.Model):
 
     def __str__(self) -> str:
         return f"Side-effect report {self.pk} of patient {self.patient_id}"
+
+
+class Allergy(models.Model):
+    """An allergy or intolerance of a patient to a drug (by name) or a whole drug class."""
+
+    Severity = Severity
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="allergies")
+    substance = models.CharField(max_length=SUBSTANCE_MAX, help_text="A drug name or a drug class.")
+    reaction = models.CharField(max_length=REACTION_MAX)
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["substance", "id"]
+        indexes = [models.Index(fields=["patient", "substance"], name="allergy_patient_substance")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values), name="allergy_severity_valid"
+            ),
+            models.CheckConstraint(condition=~models.Q(substance=""), name="allergy_substance_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Allergy {self.pk} of patient {self.patient_id}"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, QuerySet, When
 
+from careteam.records import counted
 from patients.models import Patient
 
-from .models import AdherenceObservation, MedicationOrder, SideEffectReport
+from .models import AdherenceObservation, Allergy, MedicationOrder, SideEffectReport
 
 UNRESOLVED = (SideEffectReport.Status.OPEN, SideEffectReport.Status.ACKNOWLEDGED)
 
@@ -25,8 +26,12 @@ def orders(*, patient: Patient, status: str | None = None) -> QuerySet[Medicatio
 
 
 def current_orders(*, patient: Patient) -> QuerySet[MedicationOrder]:
-    """What the patient takes now: active orders only, by drug name."""
-    return orders(patient=patient, status=MedicationOrder.Status.ACTIVE).order_by("drug_name", "id")
+    """What the patient takes now: active orders only (not those entered in error), by drug name."""
+    return counted(orders(patient=patient, status=MedicationOrder.Status.ACTIVE)).order_by("drug_name", "id")
+
+
+def allergies(*, patient: Patient) -> QuerySet[Allergy]:
+    return Allergy.objects.filter(patient=patient).select_related("recorded_by").order_by("substance", "id")
 
 
 def adherence_observations(
@@ -49,7 +54,7 @@ def side_effects(*, patient: Patient, status: str | None = None) -> QuerySet[Sid
 
 def unresolved_side_effects(*, patient: Patient) -> QuerySet[SideEffectReport]:
     """Open and acknowledged reports: the ones the team still has to act on or watch."""
-    return side_effects(patient=patient).filter(status__in=UNRESOLVED)
+    return counted(side_effects(patient=patient)).filter(status__in=UNRESOLVED)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def medication_timeline(*, patient: Patient, limit: int = 10) -> list[Medication
     ``limit`` orders fetched.
     """
     latest = (
-        orders(patient=patient)
+        counted(orders(patient=patient))
         .annotate(
             last_event=Case(
                 When(status=MedicationOrder.Status.DISCONTINUED, then=F("end_date")), default=F("start_date")

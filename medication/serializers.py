@@ -5,7 +5,14 @@ from typing import TYPE_CHECKING
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import AdherenceObservation, MedicationOrder, SideEffectReport
+from .models import (
+    NOTES_MAX,
+    REASON_MAX,
+    AdherenceObservation,
+    Allergy,
+    MedicationOrder,
+    SideEffectReport,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -27,6 +34,19 @@ class MedicationOrderSerializer(serializers.ModelSerializer):
         help_text="The order that replaced this one after a change (null if none).",
     )
     dose_display = serializers.CharField(read_only=True, help_text='e.g. "50 mg"')
+    drug_class = serializers.ChoiceField(
+        choices=MedicationOrder.DrugClass.choices,
+        required=False,
+        help_text="Taken from the formulary for a drug it has; required for one it has not.",
+    )
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX,
+        help_text="Why the order is right despite the safety checks' warnings (formulary, daily "
+        "dose, same class, allergy); kept on the order.",
+    )
+    entered_in_error = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = MedicationOrder
@@ -47,8 +67,13 @@ class MedicationOrderSerializer(serializers.ModelSerializer):
             "prescriber",
             "prescriber_name",
             "discontinuation_reason",
+            "override_reason",
+            "change_reason",
             "supersedes",
             "superseded_by",
+            "entered_in_error",
+            "entered_in_error_at",
+            "entered_in_error_reason",
             "created_at",
             "updated_at",
         ]
@@ -58,7 +83,10 @@ class MedicationOrderSerializer(serializers.ModelSerializer):
             "status",
             "prescriber",
             "discontinuation_reason",
+            "change_reason",
             "supersedes",
+            "entered_in_error_at",
+            "entered_in_error_reason",
             "created_at",
             "updated_at",
         ]
@@ -87,7 +115,16 @@ class MedicationOrderPatchSerializer(serializers.Serializer):
         help_text='Only "discontinued" may be set.',
     )
     reason = serializers.CharField(
-        required=False, allow_blank=True, help_text="Why the order is discontinued (required then)."
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX,
+        help_text="Why the order is changed or discontinued (required for both).",
+    )
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=REASON_MAX,
+        help_text="For a change: why the new dose is right despite the dose or allergy warnings.",
     )
     effective_date = serializers.DateField(
         required=False, help_text="When the change or discontinuation takes effect (default today)."
@@ -120,8 +157,6 @@ class MedicationOrderPatchSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {name: ["Discontinue or change an order, not both in one request."] for name in changes}
                 )
-        elif "reason" in attrs:
-            raise serializers.ValidationError({"status": ['A reason goes with {"status": "discontinued"}.']})
         elif not changes:
             raise serializers.ValidationError(
                 {
@@ -162,6 +197,8 @@ class AdherenceObservationSerializer(serializers.ModelSerializer):
         queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
     )
     observed_by_name = serializers.CharField(source="observed_by.get_full_name", read_only=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX)
+    entered_in_error = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = AdherenceObservation
@@ -174,9 +211,19 @@ class AdherenceObservationSerializer(serializers.ModelSerializer):
             "observed_by",
             "observed_by_name",
             "notes",
+            "entered_in_error",
+            "entered_in_error_at",
+            "entered_in_error_reason",
             "created_at",
         ]
-        read_only_fields = ["id", "patient", "observed_by", "created_at"]
+        read_only_fields = [
+            "id",
+            "patient",
+            "observed_by",
+            "entered_in_error_at",
+            "entered_in_error_reason",
+            "created_at",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -190,6 +237,8 @@ class SideEffectReportSerializer(serializers.ModelSerializer):
     )
     reported_by_name = serializers.CharField(source="reported_by.get_full_name", read_only=True)
     status = SideEffectReportStatusField(read_only=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX)
+    entered_in_error = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = SideEffectReport
@@ -209,6 +258,9 @@ class SideEffectReportSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "resolved_by",
             "resolved_at",
+            "entered_in_error",
+            "entered_in_error_at",
+            "entered_in_error_reason",
         ]
         read_only_fields = [
             "id",
@@ -220,6 +272,8 @@ class SideEffectReportSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "resolved_by",
             "resolved_at",
+            "entered_in_error_at",
+            "entered_in_error_reason",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -235,4 +289,52 @@ class SideEffectStatusSerializer(serializers.Serializer):
             (SideEffectReport.Status.RESOLVED, "Resolved"),
         ],
         help_text="Forward only: open → acknowledged → resolved (or open → resolved).",
+    )
+
+
+class EnteredInErrorSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=REASON_MAX, help_text="Why the record is wrong (kept, audited); required."
+    )
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Allergy.Severity.values, "description": "mild, moderate or severe"},
+    component_name="AllergySeverityEnum",
+)
+class AllergySeverityField(serializers.ChoiceField):
+    """A named schema of its own: flags have a "severity" with other values."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Allergy.Severity.choices, **kwargs)
+
+
+class AllergySerializer(serializers.ModelSerializer):
+    severity = AllergySeverityField()
+    recorded_by_name = serializers.CharField(source="recorded_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Allergy
+        fields = [
+            "id",
+            "patient",
+            "substance",
+            "reaction",
+            "severity",
+            "recorded_by",
+            "recorded_by_name",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "patient", "recorded_by", "recorded_at"]
+
+
+class FormularyDrugSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    drug_class = serializers.ChoiceField(choices=MedicationOrder.DrugClass.choices)
+    max_daily_dose = serializers.DecimalField(
+        max_digits=10, decimal_places=3, allow_null=True, help_text="null: dosed by weight, not checked."
+    )
+    unit = serializers.CharField()
+    source = serializers.CharField(  # type: ignore[assignment]  # a declared field: DRF's metaclass pops it off the class
+        help_text="The prescribing information the maximum comes from."
     )

@@ -12,18 +12,49 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from careteam import audit
 from careteam.models import User
+from careteam.records import counted, date_errors, entered_in_error_mark
 from flags import services as flag_services
+from flags.models import Flag, Notification
 from patients.models import Patient
 
-from .models import AdherenceObservation, MedicationOrder, SideEffectReport
+from . import formulary
+from .models import (
+    NOTES_MAX,
+    REASON_MAX,
+    AdherenceObservation,
+    Allergy,
+    DrugClass,
+    MedicationOrder,
+    SideEffectReport,
+)
 
 Errors = dict[str, list[str]]
 
 REASON_REQUIRED = "Give the reason for discontinuing this order."
+CHANGE_REASON_REQUIRED = "Give the reason for this change."
+OVERRIDE_HINT = " To go ahead anyway, give an override reason."
+# Doses a day for each frequency, for the daily-dose check. "As needed" counts one dose: the
+# order does not say how many, so only a single dose above the maximum is caught.
+DOSES_A_DAY: dict[str, Decimal] = {
+    "once_daily": Decimal(1),
+    "twice_daily": Decimal(2),
+    "three_times_daily": Decimal(3),
+    "four_times_daily": Decimal(4),
+    "every_morning": Decimal(1),
+    "at_bedtime": Decimal(1),
+    "as_needed": Decimal(1),
+    "weekly": Decimal(1) / Decimal(7),
+    "every_2_weeks": Decimal(1) / Decimal(14),
+    "every_4_weeks": Decimal(1) / Decimal(28),
+}
+# Units the daily-dose check can compare, in milligrams.
+IN_MG: dict[str, Decimal] = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000)}
 DOSE_NOT_POSITIVE = "Dose must be greater than zero."
 CHANGE_FIELDS = ("dose", "unit", "route", "frequency")
 # Where a side-effect report may go from each status: forward only.
@@ -41,6 +72,125 @@ def _add(errors: Errors, field: str, message: str) -> None:
 def _check_not_future(errors: Errors, field: str, value: Any, what: str) -> None:
     if isinstance(value, datetime.date) and value > timezone.localdate():
         _add(errors, field, f"{what} cannot be in the future.")
+
+
+def _check_date(
+    errors: Errors, field: str, value: Any, *, patient: Patient, what: str, happened: bool = True
+) -> None:
+    """A clinical date: 1900–2100, not before the patient's birth and, for what has happened,
+    not in the future (careteam.records.date_errors)."""
+    if not isinstance(value, datetime.date) or field in errors:
+        return
+    if happened and value > timezone.localdate():
+        _add(errors, field, f"{what} cannot be in the future.")
+        return
+    for name, messages in date_errors(value, field=field, born=patient.date_of_birth, happened=False).items():
+        errors.setdefault(name, []).extend(messages)
+
+
+def _check_length(errors: Errors, field: str, value: Any, limit: int) -> None:
+    if isinstance(value, str) and len(value) > limit:
+        _add(errors, field, f"Keep it to {limit} characters (this is {len(value)}).")
+
+
+def _matching_allergies(patient: Patient, drug_name: str, drug_class: str) -> list[Allergy]:
+    """The patient's allergies whose substance is this drug or its class (by value or label,
+    any case; a plural "SSRIs" matches too)."""
+    names = {drug_name.strip().lower()}
+    if drug_class in DrugClass.values:
+        names |= {drug_class.lower(), str(DrugClass(drug_class).label).lower()}
+    found = []
+    for allergy in Allergy.objects.filter(patient=patient).order_by("id"):
+        substance = allergy.substance.strip().lower()
+        if substance in names or (substance.endswith("s") and substance[:-1] in names):
+            found.append(allergy)
+    return found
+
+
+def _safety_warnings(
+    *,
+    patient: Patient,
+    drug_name: str,
+    drug_class: str,
+    dose: Any,
+    unit: str,
+    frequency: str,
+    new_order: bool,
+    exclude_order_id: int | None = None,
+) -> Errors:
+    """The prescribing checks (API.md "Medication safety"); each is overridable with a reason.
+    ``new_order``: also the formulary and same-class checks (a change keeps the drug)."""
+    warnings: Errors = {}
+    drug = formulary.lookup(drug_name)
+    if new_order and drug is None and drug_name:
+        _add(warnings, "drug_name", f"{drug_name} is not in the formulary." + OVERRIDE_HINT)
+    if drug is not None and drug.max_daily_dose is not None and isinstance(dose, Decimal):
+        per_day = DOSES_A_DAY.get(frequency)
+        if per_day is not None and unit in IN_MG and drug.unit in IN_MG:
+            daily_mg = dose * IN_MG[unit] * per_day
+            max_mg = drug.max_daily_dose * IN_MG[drug.unit]
+            if daily_mg > max_mg:
+                daily = (daily_mg / IN_MG[drug.unit]).normalize()
+                _add(
+                    warnings,
+                    "dose",
+                    f"The daily dose ({format(daily, 'f')} {drug.unit}) is above the usual maximum for "
+                    f"{drug.name} ({format(drug.max_daily_dose.normalize(), 'f')} {drug.unit} a day)."
+                    + OVERRIDE_HINT,
+                )
+        elif per_day is not None and unit not in IN_MG:
+            _add(
+                warnings,
+                "dose",
+                f"A dose in {unit} cannot be checked against the maximum for {drug.name} "
+                f"({format(drug.max_daily_dose.normalize(), 'f')} {drug.unit} a day)." + OVERRIDE_HINT,
+            )
+    if new_order and drug_class and drug_class != DrugClass.OTHER:
+        same = (
+            counted(MedicationOrder.objects.filter(patient=patient, status=MedicationOrder.Status.ACTIVE))
+            .filter(drug_class=drug_class)
+            .exclude(drug_name__iexact=drug_name.strip())
+        )
+        if exclude_order_id is not None:
+            same = same.exclude(pk=exclude_order_id)
+        others = sorted(same.values_list("drug_name", flat=True))
+        if others:
+            label = DrugClass(drug_class).label if drug_class in DrugClass.values else drug_class
+            _add(
+                warnings,
+                "drug_name",
+                f"The patient already takes another {label}: {', '.join(others)}." + OVERRIDE_HINT,
+            )
+    for allergy in _matching_allergies(patient, drug_name, drug_class):
+        _add(
+            warnings,
+            "drug_name",
+            f"The patient has a recorded {allergy.get_severity_display().lower()} allergy or intolerance "
+            f"to {allergy.substance} ({allergy.reaction})." + OVERRIDE_HINT,
+        )
+    return warnings
+
+
+def _merge_warnings(errors: Errors, warnings: Errors, override_reason: str) -> None:
+    """Warnings become errors unless the prescriber gave an override reason."""
+    if warnings and not override_reason:
+        for field, messages in warnings.items():
+            errors.setdefault(field, []).extend(messages)
+
+
+def _medication_page(patient: Patient) -> str:
+    return reverse("medication_page", kwargs={"patient_id": patient.pk})
+
+
+def _tell_team(*, actor: User, patient: Patient, order: MedicationOrder, summary: str) -> None:
+    flag_services.team_update(
+        actor=actor,
+        patient=patient,
+        kind=Notification.Kind.MEDICATION,
+        subject_id=order.pk,
+        summary=summary,
+        link=_medication_page(patient),
+    )
 
 
 def _full_clean(obj: Any, errors: Errors, *, exclude: tuple[str, ...] = ()) -> None:
@@ -64,6 +214,10 @@ def _locked_active_order(*, patient: Patient, order: MedicationOrder) -> Medicat
     if order.patient_id != patient.pk:
         raise ValidationError({"order": ["This order is not one of this patient's medication orders."]})
     locked = MedicationOrder.objects.select_for_update().get(pk=order.pk)
+    if locked.entered_in_error:
+        raise ValidationError(
+            {"status": ["This order was entered in error: it cannot be changed or discontinued."]}
+        )
     if locked.status != MedicationOrder.Status.ACTIVE:
         when = f" on {locked.end_date:%Y-%m-%d}" if locked.end_date else ""
         successor = MedicationOrder.objects.filter(supersedes=locked).only("pk").first()
@@ -80,8 +234,10 @@ def _locked_active_order(*, patient: Patient, order: MedicationOrder) -> Medicat
 
 
 def _active_duplicate(*, patient: Patient, drug_name: str) -> bool:
-    return MedicationOrder.objects.filter(
-        patient=patient, status=MedicationOrder.Status.ACTIVE, drug_name__iexact=drug_name.strip()
+    return counted(
+        MedicationOrder.objects.filter(
+            patient=patient, status=MedicationOrder.Status.ACTIVE, drug_name__iexact=drug_name.strip()
+        )
     ).exists()
 
 
@@ -91,19 +247,36 @@ def medication_order_create(
     actor: User,
     patient: Patient,
     drug_name: str,
-    drug_class: str,
     dose: Decimal,
     unit: str,
     route: str,
     frequency: str,
     start_date: datetime.date,
+    drug_class: str = "",
     end_date: datetime.date | None = None,
     indication: str = "",
+    override_reason: str = "",
 ) -> MedicationOrder:
-    """Start a medication: a new active order prescribed by ``actor``."""
+    """Start a medication: a new active order prescribed by ``actor``. A drug in the formulary
+    takes its class from there; the safety checks (formulary, daily dose, same class, allergy)
+    refuse the order unless ``override_reason`` says why it is right, which is then kept."""
+    drug_name = (drug_name or "").strip()
+    override_reason = (override_reason or "").strip()
+    drug = formulary.lookup(drug_name)
+    errors: Errors = {}
+    if drug is not None:
+        if drug_class and drug_class != drug.drug_class:
+            _add(
+                errors,
+                "drug_class",
+                f"{drug.name} is a {DrugClass(drug.drug_class).label} in the formulary.",
+            )
+        drug_class = drug.drug_class
+    elif drug_name and not drug_class:
+        _add(errors, "drug_class", "Choose the class of a drug that is not in the formulary.")
     order = MedicationOrder(
         patient=patient,
-        drug_name=(drug_name or "").strip(),
+        drug_name=drug_name,
         drug_class=drug_class,
         dose=dose,
         unit=unit,
@@ -113,14 +286,18 @@ def medication_order_create(
         end_date=end_date,
         indication=(indication or "").strip(),
         prescriber=actor,
+        override_reason=override_reason,
     )
-    errors: Errors = {}
     _check_dose(errors, dose)
-    _check_not_future(errors, "start_date", start_date, "The start date")
+    _check_length(errors, "override_reason", override_reason, REASON_MAX)
+    _check_date(errors, "start_date", start_date, patient=patient, what="The start date")
+    # A planned end may lie ahead; it is checked for plausibility only.
+    _check_date(errors, "end_date", end_date, patient=patient, what="The end date", happened=False)
     if (
         isinstance(start_date, datetime.date)
         and isinstance(end_date, datetime.date)
         and end_date < start_date
+        and "end_date" not in errors
     ):
         _add(errors, "end_date", "The end date cannot be before the start date.")
     if order.drug_name and _active_duplicate(patient=patient, drug_name=order.drug_name):
@@ -130,6 +307,17 @@ def medication_order_create(
             f"There is already an active order for {order.drug_name}: "
             "change that order instead of starting another.",
         )
+    elif "drug_class" not in errors:
+        warnings = _safety_warnings(
+            patient=patient,
+            drug_name=drug_name,
+            drug_class=drug_class,
+            dose=dose,
+            unit=unit,
+            frequency=frequency,
+            new_order=True,
+        )
+        _merge_warnings(errors, warnings, override_reason)
     _full_clean(order, errors, exclude=("patient", "prescriber"))
     if errors:
         raise ValidationError(errors)
@@ -150,7 +338,14 @@ def medication_order_create(
         object_type="medicationorder",
         object_id=order.pk,
         patient_id=patient.pk,
-        changes={"status": order.status, "drug_class": order.drug_class},
+        changes={
+            "status": order.status,
+            "drug_class": order.drug_class,
+            **({"override": True} if order.override_reason else {}),
+        },
+    )
+    _tell_team(
+        actor=actor, patient=patient, order=order, summary=f"{order.drug_name} {order.dose_display} started"
     )
     return order
 
@@ -161,25 +356,38 @@ def medication_order_change(
     actor: User,
     patient: Patient,
     order: MedicationOrder,
+    reason: str = "",
     effective_date: datetime.date | None = None,
+    override_reason: str = "",
     **new_values: Any,
 ) -> MedicationOrder:
-    """Change dose, unit, route and/or frequency. Nothing is overwritten: the current order ends
-    (status "changed", end date = ``effective_date``) and a new active order with the new
-    values, superseding it, starts that day. Returns the new order."""
+    """Change dose, unit, route and/or frequency, for a ``reason``. Nothing is overwritten: the
+    current order ends (status "changed", end date = ``effective_date``) and a new active order
+    with the new values, superseding it, starts that day. The dose and allergy checks apply to
+    the new order (``override_reason`` as for a start). Returns the new order."""
     unknown = set(new_values) - set(CHANGE_FIELDS)
     if unknown:
         raise ValueError(f"not a changeable order field: {sorted(unknown)}")
     current = _locked_active_order(patient=patient, order=order)
     effective_date = effective_date or timezone.localdate()
+    reason = (reason or "").strip()
+    override_reason = (override_reason or "").strip()
     values = {
         name: new_values.get(name) if new_values.get(name) not in (None, "") else getattr(current, name)
         for name in CHANGE_FIELDS
     }
     errors: Errors = {}
+    if not reason:
+        _add(errors, "reason", CHANGE_REASON_REQUIRED)
+    _check_length(errors, "reason", reason, REASON_MAX)
+    _check_length(errors, "override_reason", override_reason, REASON_MAX)
     _check_dose(errors, values["dose"])
-    _check_not_future(errors, "effective_date", effective_date, "The change date")
-    if isinstance(effective_date, datetime.date) and effective_date < current.start_date:
+    _check_date(errors, "effective_date", effective_date, patient=patient, what="The change date")
+    if (
+        isinstance(effective_date, datetime.date)
+        and effective_date < current.start_date
+        and "effective_date" not in errors
+    ):
         _add(
             errors,
             "effective_date",
@@ -188,6 +396,17 @@ def medication_order_change(
     changed = [name for name in CHANGE_FIELDS if values[name] != getattr(current, name)]
     if not changed and not errors:
         _add(errors, "non_field_errors", "Nothing to change: give a new dose, unit, route or frequency.")
+    if changed and "dose" not in errors:
+        warnings = _safety_warnings(
+            patient=patient,
+            drug_name=current.drug_name,
+            drug_class=current.drug_class,
+            dose=values["dose"],
+            unit=str(values["unit"]),
+            frequency=str(values["frequency"]),
+            new_order=False,
+        )
+        _merge_warnings(errors, warnings, override_reason)
     planned_end = current.end_date if current.end_date and current.end_date >= effective_date else None
     successor = MedicationOrder(
         patient=patient,
@@ -198,6 +417,8 @@ def medication_order_change(
         indication=current.indication,
         prescriber=actor,
         supersedes=current,
+        change_reason=reason,
+        override_reason=override_reason,
         **values,
     )
     _full_clean(successor, errors, exclude=("patient", "prescriber", "supersedes"))
@@ -224,7 +445,18 @@ def medication_order_change(
         object_type="medicationorder",
         object_id=successor.pk,
         patient_id=patient.pk,
-        changes={"status": successor.status, "supersedes": current.pk, "changed": changed},
+        changes={
+            "status": successor.status,
+            "supersedes": current.pk,
+            "changed": changed,
+            **({"override": True} if override_reason else {}),
+        },
+    )
+    _tell_team(
+        actor=actor,
+        patient=patient,
+        order=successor,
+        summary=f"{successor.drug_name}: {'; '.join(successor.changes_from(current))}",
     )
     return successor
 
@@ -245,8 +477,13 @@ def medication_order_discontinue(
     errors: Errors = {}
     if not reason:
         _add(errors, "reason", REASON_REQUIRED)
-    _check_not_future(errors, "effective_date", effective_date, "The discontinuation date")
-    if isinstance(effective_date, datetime.date) and effective_date < current.start_date:
+    _check_length(errors, "reason", reason, REASON_MAX)
+    _check_date(errors, "effective_date", effective_date, patient=patient, what="The discontinuation date")
+    if (
+        isinstance(effective_date, datetime.date)
+        and effective_date < current.start_date
+        and "effective_date" not in errors
+    ):
         _add(
             errors,
             "effective_date",
@@ -270,6 +507,7 @@ def medication_order_discontinue(
             "discontinuation_reason": "changed",
         },
     )
+    _tell_team(actor=actor, patient=patient, order=current, summary=f"{current.drug_name} stopped")
     return current
 
 
@@ -300,7 +538,8 @@ def adherence_record(
         notes=(notes or "").strip(),
     )
     errors: Errors = {}
-    _check_not_future(errors, "observed_on", observed_on, "The observation date")
+    _check_date(errors, "observed_on", observed_on, patient=patient, what="The observation date")
+    _check_length(errors, "notes", observation.notes, NOTES_MAX)
     if (
         _check_order_of_patient(errors, patient=patient, order=order)
         and isinstance(observed_on, datetime.date)
@@ -343,8 +582,10 @@ def _flag_repeated_missed_doses(*, actor: User, patient: Patient, observation: A
     threshold = settings.NON_ADHERENCE_FLAG_AFTER
     if observation.status != AdherenceObservation.Status.MISSED:
         return
+    if observation.order.entered_in_error:
+        return
     recent = list(
-        AdherenceObservation.objects.filter(order=observation.order)
+        counted(AdherenceObservation.objects.filter(order=observation.order))
         .order_by("-observed_on", "-id")
         .values_list("pk", "status")[: threshold + 1]
     )
@@ -390,7 +631,8 @@ def side_effect_report(
         reported_by=actor,
     )
     errors: Errors = {}
-    _check_not_future(errors, "onset_date", onset_date, "The onset date")
+    _check_date(errors, "onset_date", onset_date, patient=patient, what="The onset date")
+    _check_length(errors, "notes", report.notes, NOTES_MAX)
     if (
         _check_order_of_patient(errors, patient=patient, order=order)
         and isinstance(onset_date, datetime.date)
@@ -469,4 +711,126 @@ def side_effect_status_update(
         patient_id=patient.pk,
         changes={"status": [previous, status]},
     )
+    if status == SideEffectReport.Status.RESOLVED:
+        # The flag follows its record: a resolved side effect needs no more attention.
+        flag_services.flags_resolve_for_record(
+            actor=actor,
+            patient_id=patient.pk,
+            source_type="sideeffectreport",
+            source_id=report.pk,
+            note="The side effect was marked resolved on the medication page.",
+            rules_only=False,
+        )
     return report
+
+
+# --- corrections: entered in error --------------------------------------------------------------
+
+ENTERED_IN_ERROR_NOTE = "The record it was raised from was marked entered in error."
+
+
+def _check_record_of_patient(record: Any, patient: Patient) -> None:
+    if record.patient_id != patient.pk:
+        raise ValidationError({"record": ["This record is not one of this patient's."]})
+
+
+@transaction.atomic
+def medication_order_mark_entered_in_error(
+    *, actor: User, patient: Patient, order: MedicationOrder, reason: str
+) -> MedicationOrder:
+    """The order was never meant (wrong patient, wrong drug): it stays in the history, struck
+    through, and counts nowhere; flags a rule raised from it are resolved. Only the team's
+    psychiatrist may (the views check PRESCRIBE)."""
+    _check_record_of_patient(order, patient)
+    locked = MedicationOrder.objects.select_for_update().get(pk=order.pk)
+    entered_in_error_mark(
+        actor=actor, record=locked, reason=reason, object_type="medicationorder", patient_id=patient.pk
+    )
+    flag_services.flags_resolve_for_record(
+        actor=actor,
+        patient_id=patient.pk,
+        source_type="medicationorder",
+        source_id=locked.pk,
+        note=ENTERED_IN_ERROR_NOTE,
+        rules_only=True,
+    )
+    return locked
+
+
+@transaction.atomic
+def adherence_mark_entered_in_error(
+    *, actor: User, patient: Patient, observation: AdherenceObservation, reason: str
+) -> AdherenceObservation:
+    """Only the observer may (the views check it). A non-adherence flag this observation
+    raised is resolved."""
+    _check_record_of_patient(observation, patient)
+    locked = AdherenceObservation.objects.select_for_update().get(pk=observation.pk)
+    entered_in_error_mark(
+        actor=actor, record=locked, reason=reason, object_type="adherenceobservation", patient_id=patient.pk
+    )
+    rule_key = f"non_adherence:{locked.pk}"
+    raised = (
+        Flag.objects.filter(patient_id=patient.pk, source_type="medicationorder", source_id=locked.order_id)
+        .filter(Q(rule_key=rule_key) | Q(triggers__rule_key=rule_key))
+        .exclude(status=Flag.Status.RESOLVED)
+    )
+    if raised.exists():
+        flag_services.flags_resolve_for_record(
+            actor=actor,
+            patient_id=patient.pk,
+            source_type="medicationorder",
+            source_id=locked.order_id,
+            note=ENTERED_IN_ERROR_NOTE,
+            rules_only=True,
+        )
+    return locked
+
+
+@transaction.atomic
+def side_effect_mark_entered_in_error(
+    *, actor: User, patient: Patient, report: SideEffectReport, reason: str
+) -> SideEffectReport:
+    """Only the reporter may (the views check it). The side-effect flag it raised is resolved."""
+    _check_record_of_patient(report, patient)
+    locked = SideEffectReport.objects.select_for_update().get(pk=report.pk)
+    entered_in_error_mark(
+        actor=actor, record=locked, reason=reason, object_type="sideeffectreport", patient_id=patient.pk
+    )
+    flag_services.flags_resolve_for_record(
+        actor=actor,
+        patient_id=patient.pk,
+        source_type="sideeffectreport",
+        source_id=locked.pk,
+        note=ENTERED_IN_ERROR_NOTE,
+        rules_only=True,
+    )
+    return locked
+
+
+# --- allergies ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def allergy_record(*, actor: User, patient: Patient, substance: str, reaction: str, severity: str) -> Allergy:
+    """Record an allergy or intolerance (any care-team member): a drug name or a drug class."""
+    allergy = Allergy(
+        patient=patient,
+        substance=(substance or "").strip(),
+        reaction=(reaction or "").strip(),
+        severity=severity,
+        recorded_by=actor,
+    )
+    errors: Errors = {}
+    _full_clean(allergy, errors, exclude=("patient", "recorded_by"))
+    if errors:
+        raise ValidationError(errors)
+    allergy.save()
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        object_type="allergy",
+        object_id=allergy.pk,
+        patient_id=patient.pk,
+        changes={"severity": allergy.severity},
+    )
+    return allergy

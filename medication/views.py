@@ -17,9 +17,11 @@ from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
 
-from . import selectors, services
+from . import formulary, selectors, services
 from .forms import (
+    FORMULARY_LIST,
     AdherenceForm,
+    AllergyForm,
     DiscontinueForm,
     OrderChangeForm,
     OrderForm,
@@ -89,6 +91,7 @@ def medication_page(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
             "side_effects": side_effects,
             "can_prescribe": access.can(request.user, Perm.PRESCRIBE),
             "status_form": SideEffectStatusForm(),
+            "allergies": list(selectors.allergies(patient=patient)),
         },
     )
 
@@ -104,7 +107,17 @@ def order_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResp
         )
         if order is not None:
             return _done(request, patient.pk, f"{order.drug_name} {order.regimen} started.")
-    return render_form(request, "medication/order_form.html", {"form": form, "patient": patient})
+    return render_form(
+        request,
+        "medication/order_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "formulary": formulary.drugs(),
+            "formulary_list": FORMULARY_LIST,
+            "allergies": list(selectors.allergies(patient=patient)),
+        },
+    )
 
 
 def _order_for_edit(request: AuthenticatedHttpRequest, patient_id: int, order_id: int):
@@ -138,7 +151,14 @@ def order_change(request: AuthenticatedHttpRequest, patient_id: int, order_id: i
         if new_order is not None:
             return _done(request, patient.pk, f"{new_order.drug_name} changed: now {new_order.regimen}.")
     return render_form(
-        request, "medication/order_change.html", {"form": form, "patient": patient, "order": order}
+        request,
+        "medication/order_change.html",
+        {
+            "form": form,
+            "patient": patient,
+            "order": order,
+            "allergies": list(selectors.allergies(patient=patient)),
+        },
     )
 
 
@@ -222,3 +242,17 @@ def side_effect_status(request: AuthenticatedHttpRequest, patient_id: int, repor
     return render_form(
         request, "medication/side_effect_status.html", {"form": form, "patient": patient, "report": report}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allergy_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+    form = AllergyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allergy = call_service(
+            form, services.allergy_record, actor=request.user, patient=patient, **form.cleaned_data
+        )
+        if allergy is not None:
+            return _done(request, patient.pk, f"Allergy to {allergy.substance} recorded.")
+    return render_form(request, "medication/allergy_form.html", {"form": form, "patient": patient})

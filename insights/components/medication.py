@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from careteam.records import counted
 from insights.entries import Cursor, Entry, short, start_of_day, window_q
 from insights.figures import figure
 from medication.models import AdherenceObservation, MedicationOrder, OrderStatus, SideEffectReport
@@ -42,6 +43,7 @@ def timeline_entries(
             "frequency",
             "prescriber",
             "supersedes",
+            "entered_in_error_at",
             *(f"supersedes__{name}" for name in REGIMEN),
         )
         .order_by("-start_date", "-id")[:limit]
@@ -49,21 +51,32 @@ def timeline_entries(
     stops = (
         MedicationOrder.objects.filter(patient_id=patient_id, status=OrderStatus.DISCONTINUED)
         .filter(q("end_date", "medication.stop"))
-        .only("id", "end_date", "drug_name", "prescriber")
+        .only("id", "end_date", "drug_name", "prescriber", "entered_in_error_at")
         .order_by("-end_date", "-id")[:limit]
     )
     side_effects = (
         SideEffectReport.objects.filter(patient_id=patient_id)
         .filter(q("onset_date", "medication.side_effect"))
         .select_related("order")
-        .only("id", "onset_date", "symptom", "severity", "reported_by", "order", "order__drug_name")
+        .only(
+            "id",
+            "onset_date",
+            "symptom",
+            "severity",
+            "reported_by",
+            "entered_in_error_at",
+            "order",
+            "order__drug_name",
+        )
         .order_by("-onset_date", "-id")[:limit]
     )
     adherence = (
         AdherenceObservation.objects.filter(patient_id=patient_id)
         .filter(q("observed_on", "medication.adherence"))
         .select_related("order")
-        .only("id", "observed_on", "status", "observed_by", "order", "order__drug_name")
+        .only(
+            "id", "observed_on", "status", "observed_by", "entered_in_error_at", "order", "order__drug_name"
+        )
         .order_by("-observed_on", "-id")[:limit]
     )
     page = reverse("medication_page", kwargs={"patient_id": patient_id})
@@ -83,6 +96,7 @@ def timeline_entries(
                 url=page,
                 source="medication.start",
                 id=order.pk,
+                entered_in_error=order.entered_in_error,
             )
         )
     for order in stops:
@@ -98,6 +112,7 @@ def timeline_entries(
                 url=page,
                 source="medication.stop",
                 id=order.pk,
+                entered_in_error=order.entered_in_error,
             )
         )
     entries += [
@@ -113,6 +128,7 @@ def timeline_entries(
             url=page,
             source="medication.side_effect",
             id=report.pk,
+            entered_in_error=report.entered_in_error,
         )
         for report in side_effects
     ]
@@ -126,6 +142,7 @@ def timeline_entries(
             url=page,
             source="medication.adherence",
             id=obs.pk,
+            entered_in_error=obs.entered_in_error,
         )
         for obs in adherence
     ]
@@ -133,10 +150,13 @@ def timeline_entries(
 
 
 def team_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    counts = AdherenceObservation.objects.filter(
-        patient_id__in=patient_ids,
-        observed_on__gte=start,
-        observed_on__lte=end,
+    counts = counted(
+        AdherenceObservation.objects.filter(
+            patient_id__in=patient_ids,
+            observed_on__gte=start,
+            observed_on__lte=end,
+            order__entered_in_error_at__isnull=True,
+        )
     ).aggregate(total=Count("id"), taken=Count("id", filter=Q(status="taken")))
     return {
         "adherence_rate": figure(
@@ -153,9 +173,10 @@ def team_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) 
 
 
 def medication_changes(patient_id: int) -> list[tuple[datetime.date, str]]:
-    """(date, label) for each start, change and stop of the patient's medication, oldest first."""
+    """(date, label) for each start, change and stop of the patient's medication, oldest first
+    (orders entered in error left out)."""
     orders = (
-        MedicationOrder.objects.filter(patient_id=patient_id)
+        counted(MedicationOrder.objects.filter(patient_id=patient_id))
         .select_related("supersedes")
         .order_by("start_date", "id")
     )

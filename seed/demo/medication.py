@@ -26,13 +26,19 @@ def _start(
 
 
 def _change(
-    psychiatrist: User, order: MedicationOrder, today: datetime.date, days_ago: int, **new_values: Any
+    psychiatrist: User,
+    order: MedicationOrder,
+    today: datetime.date,
+    days_ago: int,
+    reason: str = "Partial response at the current dose",
+    **new_values: Any,
 ) -> MedicationOrder:
     return services.medication_order_change(
         actor=psychiatrist,
         patient=order.patient,
         order=order,
         effective_date=today - days_ago * DAY,
+        reason=reason,
         **new_values,
     )
 

@@ -44,6 +44,7 @@ def test_psychiatrist_starts_an_ssri_and_changes_the_dose(world, live_server, pa
     expect(page.get_by_label("New dose")).to_have_value("50")
     expect(page.get_by_label("Frequency")).to_have_value("once_daily")
     page.get_by_label("New dose").fill("100")
+    page.get_by_label("Reason for the change").fill("Partial response at 50 mg")
     page.get_by_role("button", name="Save change").click()
     expect(page.get_by_text("Sertraline changed: now 100 mg oral once daily.")).to_be_visible()
 

@@ -55,7 +55,9 @@ def test_side_effect_report_reaches_the_team_through_a_live_worker(world, live_c
     # What the psychiatrist and the outsider see through the API.
     inbox = api_client(world.psychiatrist).get("/api/v1/notifications/").json()["results"]
     assert [(n["flag"], n["action_required"]) for n in inbox] == [(flag.pk, True)]
-    assert api_client(world.therapist).get("/api/v1/notifications/").json()["count"] == 0
+    # Theo reported it: no flag notification for him, only the team update of the order's start.
+    theo = api_client(world.therapist).get("/api/v1/notifications/").json()["results"]
+    assert [(n["kind"], n["flag"]) for n in theo] == [("medication", None)]
     assert api_client(world.outsider).get("/api/v1/notifications/").json()["count"] == 0
     assert api_client(world.outsider).get(f"/api/v1/flags/{flag.pk}/").status_code == 404
 

@@ -33,6 +33,7 @@ def grow(world, n):
         order = make_order(
             world,
             drug_name=f"Drug {n}-{i}",
+            override_reason="A test series",
             start_date=timezone.localdate() - datetime.timedelta(days=60 + i),
         )
         make_side_effect(world, order=order, symptom=f"Symptom {i}")

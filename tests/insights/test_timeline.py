@@ -39,6 +39,7 @@ def _history(w):
     """Something from every component, on distinct days."""
     order = make_order(w, start_date=_days_ago(40))
     changed = medication_services.medication_order_change(
+        reason="Clinical review",
         actor=w.psychiatrist,
         patient=w.patient,
         order=order,

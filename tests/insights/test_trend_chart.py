@@ -55,6 +55,7 @@ def test_many_measures_with_medication_changes(world, page_client):
         record(world, "GAD7", total, days)
     order = make_order(world, start_date=timezone.localdate() - datetime.timedelta(days=60))
     medication_services.medication_order_change(
+        reason="Clinical review",
         actor=world.psychiatrist,
         patient=world.patient,
         order=order,

@@ -8,7 +8,7 @@ teams, so every medication record is 404 for them, as for the outsider.
 from django.utils import timezone
 
 from tests.matrix import API_ANON, PAGE_ANON, expect
-from tests.medication.factories import make_order, make_side_effect
+from tests.medication.factories import make_adherence, make_order, make_side_effect
 
 
 def _today() -> str:
@@ -27,6 +27,34 @@ def side_effect_kwargs(w):
     return {"patient_id": w.patient.pk, "report_id": make_side_effect(w).pk}
 
 
+def adherence_kwargs_by(role):
+    """An observation recorded by ``role``: only its observer may mark it entered in error."""
+
+    def build(w):
+        order = make_order(w)
+        return {
+            "patient_id": w.patient.pk,
+            "observation_id": make_adherence(w, order=order, actor=getattr(w, role)).pk,
+        }
+
+    return build
+
+
+def side_effect_kwargs_by(role):
+    def build(w):
+        return {"patient_id": w.patient.pk, "report_id": make_side_effect(w, actor=getattr(w, role)).pk}
+
+    return build
+
+
+def in_error(w):
+    return {"reason": "Recorded on the wrong patient"}
+
+
+def allergy_form(w):
+    return {"substance": "Penicillin", "reaction": "Rash", "severity": "moderate"}
+
+
 def new_order(w):
     return {
         "drug_name": "Sertraline",
@@ -42,6 +70,7 @@ def new_order(w):
 
 def change_form(w):
     return {
+        "reason": "Partial response",
         "dose": "100",
         "unit": "mg",
         "route": "oral",
@@ -103,7 +132,7 @@ MATRIX: list = [
         "api_medication_order_detail",
         "patch",
         order_kwargs,
-        lambda w: {"dose": "100"},
+        lambda w: {"reason": "Clinical review", "dose": "100"},
         expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON),
     ),
     ("api_adherence_list", "get", patient_kwargs, None, TEAM_API),
@@ -124,4 +153,44 @@ MATRIX: list = [
     ),
     ("api_side_effect_detail", "get", side_effect_kwargs, None, TEAM_API),
     ("api_side_effect_detail", "patch", side_effect_kwargs, lambda w: {"status": "resolved"}, TEAM_API),
+    # --- medication safety -------------------------------------------------------------------
+    (
+        "api_formulary",
+        "get",
+        lambda w: {},
+        None,
+        expect(team=200, admin=403, outsider=200, anonymous=API_ANON),
+    ),
+    ("api_allergy_list", "get", patient_kwargs, None, TEAM_API),
+    (
+        "api_allergy_list",
+        "post",
+        patient_kwargs,
+        allergy_form,
+        expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    ("medication_allergy_create", "get", patient_kwargs, None, TEAM_PAGE),
+    ("medication_allergy_create", "post", patient_kwargs, allergy_form, TEAM_POST),
+    # --- corrections: the author (for orders the team's psychiatrist) only --------------------
+    (
+        "api_medication_order_entered_in_error",
+        "post",
+        order_kwargs,
+        in_error,
+        expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_adherence_entered_in_error",
+        "post",
+        adherence_kwargs_by("case_manager"),
+        in_error,
+        expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
+    (
+        "api_side_effect_entered_in_error",
+        "post",
+        side_effect_kwargs_by("therapist"),
+        in_error,
+        expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON),
+    ),
 ]

@@ -97,7 +97,11 @@ def test_adherence_outside_the_orders_dates_is_400(world, api_client):
         api_client(world.psychiatrist)
         .patch(
             reverse("api_medication_order_detail", args=[world.patient.pk, order.pk]),
-            {"dose": "100", "effective_date": (timezone.localdate() - 5 * DAY).isoformat()},
+            {
+                "reason": "Clinical review",
+                "dose": "100",
+                "effective_date": (timezone.localdate() - 5 * DAY).isoformat(),
+            },
             format="json",
         )
         .json()

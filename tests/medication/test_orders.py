@@ -31,6 +31,7 @@ def sertraline(**overrides) -> dict:
     data = {
         "drug_name": "Sertraline",
         "drug_class": "ssri",
+        "reason": "Clinical review",
         "dose": "50",
         "unit": "mg",
         "route": "oral",
@@ -90,7 +91,9 @@ def test_psychiatrist_not_on_the_team_gets_404_and_nothing_is_written(world, api
 
 
 def test_role_is_decided_before_input_is_looked_at(world, api_client):
-    response = api_client(world.therapist).post(orders_url(world), {"dose": "-1"}, format="json")
+    response = api_client(world.therapist).post(
+        orders_url(world), {"reason": "Clinical review", "dose": "-1"}, format="json"
+    )
     assert response.status_code == 403
 
 
@@ -98,7 +101,12 @@ def test_therapist_cannot_change_or_discontinue(world, api_client, page_client):
     order = make_order(world)
     before = written()
     theo = api_client(world.therapist)
-    assert theo.patch(order_url(world, order), {"dose": "100"}, format="json").status_code == 403
+    assert (
+        theo.patch(
+            order_url(world, order), {"reason": "Clinical review", "dose": "100"}, format="json"
+        ).status_code
+        == 403
+    )
     assert (
         theo.patch(
             order_url(world, order), {"status": "discontinued", "reason": "x"}, format="json"
@@ -123,7 +131,12 @@ def test_an_order_of_another_patient_is_404(world, api_client):
     foreign = make_order(world, patient=other)
     priya = api_client(world.psychiatrist)
     assert priya.get(order_url(world, foreign)).status_code == 404
-    assert priya.patch(order_url(world, foreign), {"dose": "100"}, format="json").status_code == 404
+    assert (
+        priya.patch(
+            order_url(world, foreign), {"reason": "Clinical review", "dose": "100"}, format="json"
+        ).status_code
+        == 404
+    )
     assert MedicationOrder.objects.get(pk=foreign.pk).status == "active"
 
 
@@ -136,7 +149,7 @@ def test_dose_change_keeps_the_earlier_order_in_history_api(world, api_client):
     change_day = TODAY() - 10 * DAY
     response = priya.patch(
         f"{orders_url(world)}{first['id']}/",
-        {"dose": "100", "effective_date": change_day.isoformat()},
+        {"reason": "Clinical review", "dose": "100", "effective_date": change_day.isoformat()},
         format="json",
     )
     assert response.status_code == 200
@@ -178,6 +191,7 @@ def test_dose_change_keeps_the_earlier_order_in_history_page(world, page_client)
     response = priya.post(
         url,
         {
+            "reason": "Clinical review",
             "dose": "100",
             "unit": "mg",
             "route": "oral",
@@ -200,7 +214,9 @@ def test_dose_change_keeps_the_earlier_order_in_history_page(world, page_client)
 def test_route_and_frequency_changes_make_a_new_order_too(world, api_client):
     order = make_order(world, drug_name="Aripiprazole", drug_class="antipsychotic", dose=Decimal("10"))
     response = api_client(world.psychiatrist).patch(
-        order_url(world, order), {"dose": "400", "route": "im", "frequency": "every_4_weeks"}, format="json"
+        order_url(world, order),
+        {"reason": "Clinical review", "dose": "400", "route": "im", "frequency": "every_4_weeks"},
+        format="json",
     )
     assert response.status_code == 200
     new = MedicationOrder.objects.get(pk=response.json()["id"])
@@ -216,9 +232,11 @@ def test_changing_an_order_that_is_no_longer_active_is_refused(world, api_client
     message points to the order now current."""
     order = make_order(world)
     priya = api_client(world.psychiatrist)
-    newer = priya.patch(order_url(world, order), {"dose": "75"}, format="json").json()
+    newer = priya.patch(
+        order_url(world, order), {"reason": "Clinical review", "dose": "75"}, format="json"
+    ).json()
     before = written()
-    again = priya.patch(order_url(world, order), {"dose": "100"}, format="json")
+    again = priya.patch(order_url(world, order), {"reason": "Clinical review", "dose": "100"}, format="json")
     assert again.status_code == 400
     message = again.json()["status"][0]
     assert "no longer active" in message and f"order {newer['id']}" in message
@@ -227,6 +245,7 @@ def test_changing_an_order_that_is_no_longer_active_is_refused(world, api_client
     page = page_client(world.psychiatrist).post(
         reverse("medication_order_change", args=[world.patient.pk, order.pk]),
         {
+            "reason": "Clinical review",
             "dose": "100",
             "unit": "mg",
             "route": "oral",
@@ -243,7 +262,7 @@ def test_patch_that_changes_nothing_or_fixed_fields_is_refused(world, api_client
     order = make_order(world)
     priya = api_client(world.psychiatrist)
     before = written()
-    same = priya.patch(order_url(world, order), {"dose": "50"}, format="json")
+    same = priya.patch(order_url(world, order), {"reason": "Clinical review", "dose": "50"}, format="json")
     assert same.status_code == 400 and "Nothing to change" in same.json()["non_field_errors"][0]
     empty = priya.patch(order_url(world, order), {}, format="json")
     assert empty.status_code == 400 and "non_field_errors" in empty.json()
@@ -335,15 +354,15 @@ def test_discontinue_before_the_start_or_in_the_future_is_400(world, api_client)
 # --- bad input on start ----------------------------------------------------------------------
 
 BAD_ORDERS = [
-    ({"dose": "0"}, "dose", "Dose must be greater than zero."),
-    ({"dose": "-1"}, "dose", "Dose must be greater than zero."),
+    ({"reason": "Clinical review", "dose": "0"}, "dose", "Dose must be greater than zero."),
+    ({"reason": "Clinical review", "dose": "-1"}, "dose", "Dose must be greater than zero."),
     (
         {"start_date": (TODAY() - 10 * DAY).isoformat(), "end_date": (TODAY() - 20 * DAY).isoformat()},
         "end_date",
         "The end date cannot be before the start date.",
     ),
     ({"drug_class": "tricyclic"}, "drug_class", None),
-    ({"unit": "drops"}, "unit", None),
+    ({"reason": "Clinical review", "unit": "drops"}, "unit", None),
     (
         {"start_date": (TODAY() + 3 * DAY).isoformat()},
         "start_date",
@@ -383,11 +402,14 @@ def test_bad_dose_on_a_change_is_400_api_and_page(world, api_client, page_client
     order = make_order(world)
     before = written()
     for dose in ("0", "-1"):
-        api = api_client(world.psychiatrist).patch(order_url(world, order), {"dose": dose}, format="json")
+        api = api_client(world.psychiatrist).patch(
+            order_url(world, order), {"reason": "Clinical review", "dose": dose}, format="json"
+        )
         assert api.status_code == 400 and api.json()["dose"] == ["Dose must be greater than zero."]
         page = page_client(world.psychiatrist).post(
             reverse("medication_order_change", args=[world.patient.pk, order.pk]),
             {
+                "reason": "Clinical review",
                 "dose": dose,
                 "unit": "mg",
                 "route": "oral",
@@ -399,7 +421,7 @@ def test_bad_dose_on_a_change_is_400_api_and_page(world, api_client, page_client
         assert page.context["form"].errors["dose"] == ["Dose must be greater than zero."]
     early = api_client(world.psychiatrist).patch(
         order_url(world, order),
-        {"dose": "100", "effective_date": (order.start_date - DAY).isoformat()},
+        {"reason": "Clinical review", "dose": "100", "effective_date": (order.start_date - DAY).isoformat()},
         format="json",
     )
     assert early.status_code == 400 and "effective_date" in early.json()
@@ -464,7 +486,7 @@ def test_medication_page_reads_are_audited(world, page_client):
 
 def test_list_is_paginated(world, api_client):
     for n in range(3):
-        make_order(world, drug_name=f"Drug {n}")
+        make_order(world, drug_name=f"Drug {n}", override_reason="A test series")
     body = api_client(world.therapist).get(orders_url(world), {"page_size": 2}).json()
     assert set(body) == {"count", "next", "previous", "results"}
     assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]

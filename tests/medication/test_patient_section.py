@@ -19,6 +19,7 @@ def _history(world):
     today = timezone.localdate()
     first = make_order(world, start_date=today - 90 * DAY)
     current = services.medication_order_change(
+        reason="Clinical review",
         actor=world.psychiatrist,
         patient=world.patient,
         order=first,

@@ -28,9 +28,12 @@ def _grow(world, start: int, stop: int) -> None:
     with an adherence observation and a side-effect report."""
     today = timezone.localdate()
     for n in range(start, stop):
-        order = make_order(world, drug_name=f"Drug {n}", start_date=today - 40 * DAY)
+        order = make_order(
+            world, drug_name=f"Drug {n}", override_reason="A test series", start_date=today - 40 * DAY
+        )
         if n % 2:
             order = services.medication_order_change(
+                reason="Clinical review",
                 actor=world.psychiatrist,
                 patient=world.patient,
                 order=order,

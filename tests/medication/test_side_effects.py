@@ -204,3 +204,26 @@ def test_list_filter_and_read_audit(world, api_client):
     audited = AuditEvent.objects.filter(actor=world.case_manager, object_type="sideeffectreport")
     assert list(audited.filter(action="list").values_list("object_id", flat=True)) == [str(open_report.pk)]
     assert audited.filter(action="view", object_id=str(resolved.pk)).count() == 1
+
+
+def test_resolving_a_side_effect_resolves_its_flag_and_the_flag_links_to_its_status_page(
+    world, api_client, page_client
+):
+    from flags import sources
+    from flags.models import Flag
+
+    report = make_side_effect(world)
+    flag = Flag.objects.get(source_type="sideeffectreport", source_id=report.pk)
+    status_page = reverse("medication_side_effect_status", args=[world.patient.pk, report.pk])
+    assert sources.record_url("sideeffectreport", report.pk, world.patient.pk) == status_page
+    assert page_client(world.psychiatrist).get(status_page).status_code == 200
+    ack = api_client(world.psychiatrist).patch(
+        detail_url(world, report), {"status": "acknowledged"}, format="json"
+    )
+    assert ack.status_code == 200
+    flag.refresh_from_db()
+    assert flag.status != "resolved"
+    done = page_client(world.case_manager).post(status_page, {"status": "resolved"})
+    assert done.status_code == 302
+    flag.refresh_from_db()
+    assert flag.status == "resolved"
