@@ -18,7 +18,7 @@ from careteam.api_common import based_on_version
 from careteam.http import AuthenticatedRequest
 from careteam.roles import Perm
 from patients import access as patient_access
-from patients.api_base import PatientRecordListView
+from patients.api_base import EnteredInErrorRequest, PatientRecordListView
 from patients.models import Patient
 
 from . import selectors, services
@@ -26,7 +26,6 @@ from .forms import ResourceFilterForm
 from .models import CommunityResource, ResourceImport
 from .serializers import (
     ContactSerializer,
-    EnteredInErrorInputSerializer,
     NeedSerializer,
     ReferralSerializer,
     ReferralStatusInputSerializer,
@@ -148,12 +147,12 @@ class EnteredInErrorView(APIView):
     def _mark(self, request: AuthenticatedRequest, record: Any, reason: str) -> Any:
         raise NotImplementedError
 
-    @extend_schema(request=EnteredInErrorInputSerializer)
+    @extend_schema(request=EnteredInErrorRequest)
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         record = self._record(patient, record_id)
         services.author_check(actor=request.user, record=record)
-        serializer = EnteredInErrorInputSerializer(data=request.data)
+        serializer = EnteredInErrorRequest(data=request.data)
         serializer.is_valid(raise_exception=True)
         self._mark(request, record, serializer.validated_data["reason"])
         return Response(self.serializer_class(self._record(patient, record_id)).data)

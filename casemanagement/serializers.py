@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from rest_framework import serializers
 
-from careteam.records import REASON_MAX
+from patients.api_base import CORRECTION_FIELDS, EnteredInErrorFields
 
 from . import csvfile
 from .models import (
@@ -14,31 +14,6 @@ from .models import (
     ReferralStatusChange,
     ResourceImport,
 )
-
-
-class EnteredInErrorFields(serializers.Serializer):
-    """What every correctable record shows about its correction."""
-
-    entered_in_error = serializers.BooleanField(read_only=True)
-    entered_in_error_at = serializers.DateTimeField(read_only=True)
-    entered_in_error_by = serializers.IntegerField(
-        source="entered_in_error_by_id", read_only=True, allow_null=True
-    )
-    entered_in_error_reason = serializers.CharField(read_only=True)
-
-
-IN_ERROR_FIELDS = [
-    "entered_in_error",
-    "entered_in_error_at",
-    "entered_in_error_by",
-    "entered_in_error_reason",
-]
-
-
-class EnteredInErrorInputSerializer(serializers.Serializer):
-    """Why the record is wrong (kept on it, shown with it)."""
-
-    reason = serializers.CharField(max_length=REASON_MAX)
 
 
 class NeedSerializer(EnteredInErrorFields, serializers.ModelSerializer):
@@ -57,7 +32,7 @@ class NeedSerializer(EnteredInErrorFields, serializers.ModelSerializer):
             "assessed_by",
             "assessed_by_name",
             "created_at",
-            *IN_ERROR_FIELDS,
+            *CORRECTION_FIELDS,
         ]
         read_only_fields = ["id", "assessed_by", "created_at"]
 
@@ -77,7 +52,7 @@ class ContactSerializer(EnteredInErrorFields, serializers.ModelSerializer):
             "recorded_by",
             "recorded_by_name",
             "created_at",
-            *IN_ERROR_FIELDS,
+            *CORRECTION_FIELDS,
         ]
         read_only_fields = ["id", "recorded_by", "created_at"]
 
@@ -156,7 +131,7 @@ class ReferralSerializer(EnteredInErrorFields, serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "history",
-            *IN_ERROR_FIELDS,
+            *CORRECTION_FIELDS,
         ]
         read_only_fields = ["id", "patient", "status", "reason", "created_by", "created_at", "updated_at"]
 

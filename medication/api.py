@@ -19,14 +19,13 @@ from rest_framework.views import APIView
 from careteam import access, audit
 from careteam.http import AuthenticatedRequest
 from patients import access as patient_access
-from patients.api_base import PatientRecordListView
+from patients.api_base import EnteredInErrorRequest, PatientRecordListView
 
 from . import formulary, selectors, services
 from .models import AdherenceObservation, MedicationOrder, SideEffectReport
 from .serializers import (
     AdherenceObservationSerializer,
     AllergySerializer,
-    EnteredInErrorSerializer,
     FormularyDrugSerializer,
     MedicationOrderPatchSerializer,
     MedicationOrderSerializer,
@@ -283,7 +282,7 @@ class AllergyListView(PatientRecordListView):
 
 
 def _reason(request: Request) -> str:
-    serializer = EnteredInErrorSerializer(data=request.data)
+    serializer = EnteredInErrorRequest(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data["reason"]
 
@@ -300,7 +299,7 @@ class MedicationOrderEnteredInErrorView(APIView):
     serializer_class = MedicationOrderSerializer
 
     @extend_schema(
-        request=EnteredInErrorSerializer,
+        request=EnteredInErrorRequest,
         responses={200: MedicationOrderSerializer, **ERRORS},
         description=EIE_DOC + " Orders: the team's psychiatrist.",
     )
@@ -317,7 +316,7 @@ class AdherenceEnteredInErrorView(APIView):
     serializer_class = AdherenceObservationSerializer
 
     @extend_schema(
-        request=EnteredInErrorSerializer,
+        request=EnteredInErrorRequest,
         responses={200: AdherenceObservationSerializer, **ERRORS},
         description=EIE_DOC + " Adherence: its observer.",
     )
@@ -338,7 +337,7 @@ class SideEffectEnteredInErrorView(APIView):
     serializer_class = SideEffectReportSerializer
 
     @extend_schema(
-        request=EnteredInErrorSerializer,
+        request=EnteredInErrorRequest,
         responses={200: SideEffectReportSerializer, **ERRORS},
         description=EIE_DOC + " Side effects: their reporter.",
     )

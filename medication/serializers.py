@@ -292,12 +292,6 @@ class SideEffectStatusSerializer(serializers.Serializer):
     )
 
 
-class EnteredInErrorSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=REASON_MAX, help_text="Why the record is wrong (kept, audited); required."
-    )
-
-
 @extend_schema_field(
     {"type": "string", "enum": Allergy.Severity.values, "description": "mild, moderate or severe"},
     component_name="AllergySeverityEnum",

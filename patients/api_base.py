@@ -4,11 +4,13 @@ while it is still setting itself up.)"""
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from careteam import audit
 from careteam.http import AuthenticatedRequest
+from careteam.records import REASON_MAX
 
 from . import access
 
@@ -44,3 +46,37 @@ class PatientRecordListView(ListAPIView):
             patient_attr="patient_id",
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class EnteredInErrorFields(serializers.Serializer):
+    """What every correctable record's serializer shows about its correction (mix it in and
+    list CORRECTION_FIELDS in Meta.fields)."""
+
+    entered_in_error = serializers.BooleanField(read_only=True)
+    entered_in_error_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    entered_in_error_by = serializers.IntegerField(
+        source="entered_in_error_by_id", read_only=True, allow_null=True, help_text="Who marked it (user id)."
+    )
+    entered_in_error_reason = serializers.CharField(read_only=True)
+
+
+CORRECTION_FIELDS = [
+    "entered_in_error",
+    "entered_in_error_at",
+    "entered_in_error_by",
+    "entered_in_error_reason",
+]
+
+
+class EnteredInErrorRequest(serializers.Serializer):
+    """POST …/entered-in-error/: why the record is wrong. Required: the service says so (one
+    message for pages and API) when it is missing or blank."""
+
+    reason = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=REASON_MAX,
+        help_text="Why this record is wrong (required; kept on the record and audited).",
+    )

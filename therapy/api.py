@@ -18,14 +18,13 @@ from careteam.api_common import based_on_version
 from careteam.http import AuthenticatedRequest
 from careteam.models import User
 from patients import access as patient_access
-from patients.api_base import PatientRecordListView
+from patients.api_base import EnteredInErrorRequest, PatientRecordListView
 from patients.models import Patient
 
 from . import selectors, services
 from .models import Instrument
 from .serializers import (
     AssessmentSerializer,
-    EnteredInErrorSerializer,
     ProgressNoteSerializer,
     PsychotherapyNoteSerializer,
     TherapyCourseSerializer,
@@ -289,7 +288,7 @@ class _EnteredInErrorView(APIView):
     """POST ``{"reason"}``: mark the record entered in error. 200 with the record; its author
     only (others on the team 403, off the team 404); without a reason 400 and nothing written."""
 
-    serializer_class = EnteredInErrorSerializer
+    serializer_class = EnteredInErrorRequest
     response_serializer: type[serializers.BaseSerializer]
 
     def rows(self, patient: Patient) -> QuerySet:
@@ -301,7 +300,7 @@ class _EnteredInErrorView(APIView):
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
         record = get_object_or_404(self.rows(patient), pk=record_id)
-        serializer = EnteredInErrorSerializer(data=request.data)
+        serializer = EnteredInErrorRequest(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.mark(actor=request.user, record=record, reason=serializer.validated_data.get("reason", ""))
         record = self.rows(patient).get(pk=record.pk)
@@ -314,7 +313,7 @@ class AssessmentEnteredInErrorView(_EnteredInErrorView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.assessments(patient=patient)
 
-    @extend_schema(request=EnteredInErrorSerializer, responses=AssessmentSerializer)
+    @extend_schema(request=EnteredInErrorRequest, responses=AssessmentSerializer)
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         return super().post(request, patient_id, record_id)
 
@@ -328,7 +327,7 @@ class TherapySessionEnteredInErrorView(_EnteredInErrorView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.sessions(patient=patient)
 
-    @extend_schema(request=EnteredInErrorSerializer, responses=TherapySessionSerializer)
+    @extend_schema(request=EnteredInErrorRequest, responses=TherapySessionSerializer)
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         return super().post(request, patient_id, record_id)
 
@@ -342,7 +341,7 @@ class ProgressNoteEnteredInErrorView(_EnteredInErrorView):
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.progress_notes(patient=patient)
 
-    @extend_schema(request=EnteredInErrorSerializer, responses=ProgressNoteSerializer)
+    @extend_schema(request=EnteredInErrorRequest, responses=ProgressNoteSerializer)
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
         return super().post(request, patient_id, record_id)
 

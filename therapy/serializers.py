@@ -5,8 +5,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from careteam.records import REASON_MAX
-
 from . import scoring
 from .models import (
     NOTE_TEXT_MAX,
@@ -37,18 +35,6 @@ class CorrectableFields(serializers.ModelSerializer):
     entered_in_error_at = serializers.DateTimeField(read_only=True, allow_null=True)
     entered_in_error_by = serializers.IntegerField(
         source="entered_in_error_by_id", read_only=True, allow_null=True, help_text="Who marked it (user id)."
-    )
-
-
-class EnteredInErrorSerializer(serializers.Serializer):
-    """POST …/entered-in-error/: why the record is wrong (required)."""
-
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        trim_whitespace=False,
-        max_length=REASON_MAX,
-        help_text="Why this record is wrong (required).",
     )
 
 
