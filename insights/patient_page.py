@@ -60,6 +60,7 @@ def _clinical(actor: User, patient: Any, page: PatientPage, shown: dict[str, lis
     current = list(medication_selectors.current_orders(patient=patient))
     changes = medication_selectors.medication_timeline(patient=patient, limit=MEDICATION_CHANGES)
     side_effects = list(medication_selectors.unresolved_side_effects(patient=patient)[:SIDE_EFFECTS_SHOWN])
+    allergies = list(medication_selectors.allergies(patient=patient))
     # Case management: open needs, open referrals (overdue first), the last contact.
     needs = list(casemanagement_selectors.current_needs(patient=patient, open_only=True))
     referrals = list(casemanagement_selectors.open_referrals(patient=patient)[: SHOWN_REFERRALS + 1])
@@ -70,6 +71,7 @@ def _clinical(actor: User, patient: Any, page: PatientPage, shown: dict[str, lis
             "flag": [flag.pk for flag in open_flags],
             "therapysession": [session.pk for session in sessions],
             "medicationorder": sorted(orders),
+            "allergy": [allergy.pk for allergy in allergies],
             "sideeffectreport": [report.pk for report in side_effects],
             "needassessment": [need.pk for need in needs],
             "referral": [referral.pk for referral in referrals[:SHOWN_REFERRALS]],
@@ -97,6 +99,7 @@ def _clinical(actor: User, patient: Any, page: PatientPage, shown: dict[str, lis
             "current": current,
             "timeline": changes,
             "side_effects": side_effects,
+            "allergies": allergies,
             "can_prescribe": page.prescribe,
         },
         "casemanagement": {

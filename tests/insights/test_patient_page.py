@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from careteam.models import AuditEvent
 from flags import services as flags
+from medication import services as medication_services
 from flags.models import Flag
 from patients import access as patient_access
 from patients import services as patient_services
@@ -53,6 +54,13 @@ def grow(world, n):
             severity="routine",
             message=f"Note {i}",
         )
+        medication_services.allergy_record(
+            actor=world.therapist,
+            patient=world.patient,
+            substance=f"Substance {n}-{i}",
+            reaction="Rash",
+            severity="mild",
+        )
         patient_services.goal_create(
             actor=world.therapist,
             patient=world.patient,
@@ -91,7 +99,9 @@ def test_same_query_count_for_5_and_50_records_per_section(world, page_client, w
             "casemanagement-heading",
         ):
             assert f'id="{heading}"' in body, heading
-        assert "Symptom 44" in body and "Note 44" in body  # the second grow's last
+        assert (
+            "Symptom 44" in body and "Note 44" in body and "Substance 45-44 (Rash, mild)" in body
+        )  # the second grow's last
 
 
 def test_one_access_decision_and_one_audit_row(world, page_client, monkeypatch):
@@ -112,6 +122,7 @@ def test_one_access_decision_and_one_audit_row(world, page_client, monkeypatch):
     row = patient_page_audit(actor=world.psychiatrist, patient=world.patient)
     shown = row.changes["shown"]
     assert set(shown) == {
+        "allergy",
         "flag",
         "therapysession",
         "medicationorder",

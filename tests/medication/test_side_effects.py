@@ -217,6 +217,9 @@ def test_resolving_a_side_effect_resolves_its_flag_and_the_flag_links_to_its_sta
     status_page = reverse("medication_side_effect_status", args=[world.patient.pk, report.pk])
     assert sources.record_url("sideeffectreport", report.pk, world.patient.pk) == status_page
     assert page_client(world.psychiatrist).get(status_page).status_code == 200
+    # The flag's page offers to resolve the report (which resolves the flag as well).
+    flag_page = page_client(world.psychiatrist).get(reverse("flag_detail", args=[flag.pk])).content.decode()
+    assert 'id="resolve-the-report"' in flag_page and f'href="{status_page}"' in flag_page
     ack = api_client(world.psychiatrist).patch(
         detail_url(world, report), {"status": "acknowledged"}, format="json"
     )
