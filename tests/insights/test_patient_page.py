@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from careteam.models import AuditEvent
 from flags import services as flags
-from medication import services as medication_services
 from flags.models import Flag
+from medication import services as medication_services
 from patients import access as patient_access
 from patients import services as patient_services
 from tests.casemanagement.factories import make_contact, make_need, make_referral, make_resource
