@@ -2,17 +2,18 @@ from typing import Any
 
 from rest_framework import serializers
 
+from .api_common import ModelSerializer
 from .models import AuditEvent, User
 from .roles import Role
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "role"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     role = serializers.ChoiceField(choices=Role.choices)
 
@@ -44,7 +45,7 @@ class StaffSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [

@@ -2,6 +2,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer, PlausibleDateField, StrictPrimaryKeyRelatedField
+
 from . import csvfile
 from .models import (
     CommunityResource,
@@ -13,7 +15,7 @@ from .models import (
 )
 
 
-class NeedSerializer(serializers.ModelSerializer):
+class NeedSerializer(ModelSerializer):
     assessed_by_name = serializers.CharField(source="assessed_by.get_full_name", read_only=True)
 
     class Meta:
@@ -32,7 +34,7 @@ class NeedSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "assessed_by", "created_at"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     recorded_by_name = serializers.CharField(source="recorded_by.get_full_name", read_only=True)
 
     class Meta:
@@ -50,7 +52,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     class Meta:
         model = CommunityResource
         fields = [
@@ -73,7 +75,7 @@ class ResourceSerializer(serializers.ModelSerializer):
         extra_kwargs: dict[str, dict[str, object]] = {"external_id": {"validators": []}}
 
 
-class ReferralStatusChangeSerializer(serializers.ModelSerializer):
+class ReferralStatusChangeSerializer(ModelSerializer):
     # Plain strings (the values of the referral's ``status``; "" for the creation step) so that
     # the schema names that choice set once.
     from_status = serializers.CharField(read_only=True)
@@ -95,11 +97,11 @@ class ReferralStatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     """A referral with its status history (oldest step first). On create: ``resource`` (an
     active one), optional ``follow_up_on`` and a ``note`` kept on the first history entry."""
 
-    resource = serializers.PrimaryKeyRelatedField(queryset=CommunityResource.objects.all())
+    resource = StrictPrimaryKeyRelatedField(queryset=CommunityResource.objects.all())
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
@@ -135,10 +137,10 @@ class ReferralStatusInputSerializer(serializers.Serializer):
     )
     reason = serializers.ChoiceField(choices=Referral.Reason.choices, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    follow_up_on = PlausibleDateField(required=False, allow_null=True)
 
 
-class ResourceImportSerializer(serializers.ModelSerializer):
+class ResourceImportSerializer(ModelSerializer):
     total = serializers.IntegerField(source="total_rows", read_only=True)
     processed = serializers.IntegerField(source="processed_rows", read_only=True)
     created = serializers.IntegerField(source="created_count", read_only=True)

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer, PlausibleDateField, StrictPrimaryKeyRelatedField
+
 from .models import AdherenceObservation, MedicationOrder, SideEffectReport
 
 if TYPE_CHECKING:
@@ -16,7 +18,7 @@ ORDER_ID_MESSAGES: "dict[str, StrOrPromise]" = {
 }
 
 
-class MedicationOrderSerializer(serializers.ModelSerializer):
+class MedicationOrderSerializer(ModelSerializer):
     """A medication order. Written only by POST (start); later states come from PATCH."""
 
     prescriber_name = serializers.CharField(source="prescriber.get_full_name", read_only=True)
@@ -89,7 +91,7 @@ class MedicationOrderPatchSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text="Why the order is discontinued (required then)."
     )
-    effective_date = serializers.DateField(
+    effective_date = PlausibleDateField(
         required=False, help_text="When the change or discontinuation takes effect (default today)."
     )
 
@@ -157,8 +159,8 @@ def _order_field(serializer: serializers.Serializer) -> serializers.PrimaryKeyRe
     return field
 
 
-class AdherenceObservationSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(
+class AdherenceObservationSerializer(ModelSerializer):
+    order = StrictPrimaryKeyRelatedField(
         queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
     )
     observed_by_name = serializers.CharField(source="observed_by.get_full_name", read_only=True)
@@ -184,8 +186,8 @@ class AdherenceObservationSerializer(serializers.ModelSerializer):
             _order_field(self).queryset = self.context["orders"]
 
 
-class SideEffectReportSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(
+class SideEffectReportSerializer(ModelSerializer):
+    order = StrictPrimaryKeyRelatedField(
         queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
     )
     reported_by_name = serializers.CharField(source="reported_by.get_full_name", read_only=True)

@@ -5,6 +5,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer, PlausibleDateField, PlausibleDateTimeField
+
 from . import scoring
 from .models import (
     Assessment,
@@ -17,7 +19,7 @@ from .models import (
 )
 
 
-class TherapyCourseSerializer(serializers.ModelSerializer):
+class TherapyCourseSerializer(ModelSerializer):
     modality = serializers.ChoiceField(choices=Modality.choices)
     status = serializers.ChoiceField(choices=TherapyCourse.Status.choices, required=False)
     planned_sessions = serializers.IntegerField(help_text="How many sessions the course plans (1–100).")
@@ -46,7 +48,7 @@ class TherapyCourseSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "patient", "therapist", "created_at", "updated_at"]
 
 
-class TherapySessionSerializer(serializers.ModelSerializer):
+class TherapySessionSerializer(ModelSerializer):
     course = serializers.IntegerField(
         source="course_id",
         required=False,
@@ -102,7 +104,7 @@ class TherapySessionUpdateSerializer(serializers.Serializer):
     an If-Match header): an edit based on an old version is refused with 409/412."""
 
     version = serializers.IntegerField(required=False, help_text="The version you are editing.")
-    starts_at = serializers.DateTimeField(required=False)
+    starts_at = PlausibleDateTimeField(required=False)
     modality = serializers.ChoiceField(choices=Modality.choices, required=False)
     mode = serializers.ChoiceField(choices=TherapySession.Mode.choices, required=False)
     duration_minutes = serializers.IntegerField(required=False, help_text="1–480.")
@@ -112,7 +114,7 @@ class TherapySessionUpdateSerializer(serializers.Serializer):
     )
 
 
-class ProgressNoteSerializer(serializers.ModelSerializer):
+class ProgressNoteSerializer(ModelSerializer):
     session = serializers.IntegerField(
         source="session_id",
         required=False,
@@ -128,7 +130,7 @@ class ProgressNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "patient", "author", "created_at"]
 
 
-class PsychotherapyNoteSerializer(serializers.ModelSerializer):
+class PsychotherapyNoteSerializer(ModelSerializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
     class Meta:
@@ -149,12 +151,12 @@ class AnswersField(serializers.ListField):
         return list(data)  # checked item by item in scoring.answer_errors, via the service
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     instrument = serializers.ChoiceField(choices=Instrument.choices)
     answers = AnswersField(
         help_text="One answer per item in questionnaire order, each 0–3 (9 for PHQ-9, 7 for GAD-7)."
     )
-    administered_on = serializers.DateField(required=False, help_text="Defaults to today; not in the future.")
+    administered_on = PlausibleDateField(required=False, help_text="Defaults to today; not in the future.")
     severity_label = serializers.SerializerMethodField()
 
     class Meta:
