@@ -38,6 +38,11 @@ class StaffSerializer(ModelSerializer):
     def validate(self, attrs: dict) -> dict:
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": ["This field is required."]})
+        if self.instance is None and attrs.pop("is_active", True) is False:
+            # staff_create makes an active account; deactivating is an edit (staff_update).
+            raise serializers.ValidationError(
+                {"is_active": ["A new account is active: deactivate it once it is created."]}
+            )
         if self.instance is not None and "password" in attrs:
             raise serializers.ValidationError(
                 {"password": ["Passwords are set when the account is created."]}

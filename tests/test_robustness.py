@@ -271,3 +271,16 @@ def test_plausible_date_field_bounds():
     for far in ("1899-12-31", "2101-01-01", *FAR_DATES):
         with pytest.raises(ValidationError):
             field.run_validation(far)
+
+
+def test_creating_staff_with_is_active_is_not_a_500(world, api_client):
+    """Found by tests/test_schemathesis.py: is_active on create reached staff_create (a 500)."""
+    client = api_client(world.admin)
+    new = {"username": "new1", "role": "therapist", "password": "Plenty-Long-Pass-7"}
+    before = row_counts()
+    refused = client.post("/api/v1/staff/", {**new, "is_active": False}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"is_active": ["A new account is active: deactivate it once it is created."]}
+    assert_wrote_nothing(before, "POST /api/v1/staff/ with is_active false")
+    created = client.post("/api/v1/staff/", {**new, "is_active": True}, format="json")
+    assert created.status_code == 201 and created.json()["is_active"] is True
