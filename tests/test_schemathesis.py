@@ -15,7 +15,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -35,13 +37,26 @@ def _operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application, which (as Django's test client does) leaves the database
+    connection open between requests: the test's transaction holds the fixture's data."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_no_server_error(world, role):
+def test_no_server_error(world, wsgi_app, role):
     user = getattr(world, role)
     token, _ = Token.objects.get_or_create(user=user)
     headers = {"Authorization": f"Token {token.key}"}
     known = {"patient_id": world.patient.pk, "goal_id": world.goal.pk}
-    app = get_wsgi_application()
+    app = wsgi_app
     operations = [op for op in _operations() if (op.method.upper(), op.path) not in SKIPPED]
     assert len(operations) > 40
     statuses: Counter[int] = Counter()
