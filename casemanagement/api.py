@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -25,6 +27,7 @@ from .forms import ResourceFilterForm
 from .models import CommunityResource, ResourceImport
 from .serializers import (
     ContactSerializer,
+    EnteredInErrorInputSerializer,
     NeedSerializer,
     ReferralSerializer,
     ReferralStatusInputSerializer,
@@ -131,6 +134,60 @@ class ReferralStatusView(APIView):
         serializer.is_valid(raise_exception=True)
         services.referral_status_change(actor=request.user, referral=referral, **serializer.validated_data)
         return Response(ReferralSerializer(selectors.referrals(patient=patient).get(pk=referral.pk)).data)
+
+
+class EnteredInErrorView(APIView):
+    """POST {"reason"}: mark one of the patient's records entered in error (its author only:
+    others on the team 403, outsiders 404; no reason: 400). 200 with the record."""
+
+    serializer_class: type = NeedSerializer
+    kind = ""
+
+    def _record(self, patient: Patient, record_id: int) -> Any:
+        raise NotImplementedError
+
+    def _mark(self, request: AuthenticatedRequest, record: Any, reason: str) -> Any:
+        raise NotImplementedError
+
+    @extend_schema(request=EnteredInErrorInputSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+        record = self._record(patient, record_id)
+        services.author_check(actor=request.user, record=record)
+        serializer = EnteredInErrorInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self._mark(request, record, serializer.validated_data["reason"])
+        return Response(self.serializer_class(self._record(patient, record_id)).data)
+
+
+class NeedEnteredInErrorView(EnteredInErrorView):
+    serializer_class = NeedSerializer
+
+    def _record(self, patient: Patient, record_id: int) -> Any:
+        return get_object_or_404(selectors.needs(patient=patient), pk=record_id)
+
+    def _mark(self, request: AuthenticatedRequest, record: Any, reason: str) -> Any:
+        return services.need_entered_in_error(actor=request.user, need=record, reason=reason)
+
+
+class ContactEnteredInErrorView(EnteredInErrorView):
+    serializer_class = ContactSerializer
+
+    def _record(self, patient: Patient, record_id: int) -> Any:
+        return get_object_or_404(selectors.contacts(patient=patient), pk=record_id)
+
+    def _mark(self, request: AuthenticatedRequest, record: Any, reason: str) -> Any:
+        return services.contact_entered_in_error(actor=request.user, contact=record, reason=reason)
+
+
+class ReferralEnteredInErrorView(EnteredInErrorView):
+    serializer_class = ReferralSerializer
+
+    def _record(self, patient: Patient, record_id: int) -> Any:
+        return get_object_or_404(selectors.referrals(patient=patient), pk=record_id)
+
+    def _mark(self, request: AuthenticatedRequest, record: Any, reason: str) -> Any:
+        return services.referral_entered_in_error(actor=request.user, referral=record, reason=reason)
 
 
 class FollowUpListView(ListAPIView):

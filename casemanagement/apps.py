@@ -6,7 +6,9 @@ class CaseManagementConfig(AppConfig):
 
     def ready(self) -> None:
         from flags import sources
+        from patients import summary
 
-        from . import flag_sources
+        from . import flag_sources, selectors
 
         sources.register(flag_sources.record_url)
+        summary.contact_source_register(selectors.latest_contact_at)

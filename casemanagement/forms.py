@@ -4,16 +4,35 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from careteam.records import REASON_MAX
+
 from . import csvfile
-from .models import Category, CommunityResource, Contact, NeedAssessment, Referral
+from .models import LONG_TEXT, Category, CommunityResource, Contact, NeedAssessment, Referral
 from .services import NEXT_STATUSES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 NOTES = forms.Textarea(attrs={"rows": 3})
+SEARCH_MAX = 200
+MATCHES_SHOWN = 20  # resources a search shows at a time ("More matches" shows the next ones)
+
+
+def notes_field(label: str = "Notes") -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=NOTES, max_length=LONG_TEXT)
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this record wrong?",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the record and shown with it. This cannot be undone.",
+    )
 
 
 class NeedForm(forms.ModelForm):
+    notes = notes_field()
+
     class Meta:
         model = NeedAssessment
         fields = ["domain", "priority", "status", "assessed_on", "notes"]
@@ -45,20 +64,32 @@ class ResourceChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_category_display()})"
 
 
-class ReferralForm(forms.Form):
-    # Any resource validates here so that the service gives the message for an inactive one;
-    # the list offers active resources only, by category.
-    resource = ResourceChoiceField(queryset=CommunityResource.objects.all())
-    follow_up_on = forms.DateField(label="Follow up on", required=False, widget=DATE)
-    note = forms.CharField(required=False, widget=NOTES, max_length=2000)
+class ResourceSearchForm(forms.Form):
+    """The referral form's search of the directory (htmx, or a plain GET without JavaScript)."""
 
-    def __init__(self, *args, resources=(), **kwargs) -> None:
+    q = forms.CharField(required=False, label="Find a resource", max_length=SEARCH_MAX)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class ReferralForm(forms.Form):
+    # Any resource id validates here so that the service gives the message for an inactive one;
+    # the form offers only the matches of a search of active resources (never the whole
+    # directory: it has 100,000 entries).
+    resource = ResourceChoiceField(
+        queryset=CommunityResource.objects.all(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a resource from the directory.",
+            "invalid_choice": "Choose a resource from the directory: there is none with this id.",
+        },
+    )
+    follow_up_on = forms.DateField(label="Follow up on", required=False, widget=DATE)
+    note = notes_field("Note")
+
+    def __init__(self, *args, offered=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        groups: dict[str, list[tuple[int, str]]] = {}
-        labels = dict(Category.choices)
-        for resource in resources:
-            groups.setdefault(labels[resource.category], []).append((resource.pk, resource.name))
-        self.fields["resource"].widget.choices = [("", "---------"), *groups.items()]
+        field = cast(ResourceChoiceField, self.fields["resource"])
+        field.widget.choices = [(resource.pk, field.label_from_instance(resource)) for resource in offered]
 
 
 class ReferralStatusForm(forms.Form):
@@ -68,7 +99,7 @@ class ReferralStatusForm(forms.Form):
         choices=[("", "---------"), *Referral.Reason.choices],
         help_text="Needed when declined, or closed without completion.",
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT)
     follow_up_on = forms.DateField(
         label="Next follow-up", required=False, widget=DATE, help_text="Leave empty to keep the current one."
     )
@@ -94,6 +125,8 @@ class ReferralStatusForm(forms.Form):
 
 
 class ResourceForm(forms.ModelForm):
+    description = forms.CharField(required=False, widget=NOTES, max_length=LONG_TEXT)
+    eligibility = forms.CharField(required=False, widget=NOTES, max_length=LONG_TEXT)
     website = forms.URLField(
         required=False, max_length=300, assume_scheme="https", help_text="e.g. https://example.org"
     )
@@ -126,7 +159,7 @@ class ResourceEditForm(ResourceForm):
 class ResourceFilterForm(forms.Form):
     ACTIVE_CHOICES = [("yes", "Active only"), ("no", "Inactive only"), ("all", "Active and inactive")]
 
-    q = forms.CharField(required=False, label="Search", max_length=200)
+    q = forms.CharField(required=False, label="Search", max_length=SEARCH_MAX)
     category = forms.ChoiceField(required=False, choices=[("", "Any category"), *Category.choices])
     active = forms.ChoiceField(required=False, choices=ACTIVE_CHOICES, label="Status")
 

@@ -9,12 +9,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from careteam.records import REASON_MAX, Correctable
 from patients.models import Patient
 
 if TYPE_CHECKING:
     from .forms import ReferralStatusForm
 
 LONG_TEXT = 2000  # notes, descriptions, eligibility: enforced by the services (model validation)
+
+
+def in_error_reason() -> models.CharField:
+    """Correctable's reason, with a database default: code of the previous release still
+    inserts rows without the column during a rolling deploy."""
+    return models.CharField(max_length=REASON_MAX, blank=True, default="", db_default="")
 
 
 class Domain(models.TextChoices):
@@ -44,7 +51,7 @@ class Category(models.TextChoices):
     SUPPORT_GROUP = "support_group", "Support group"
 
 
-class NeedAssessment(models.Model):
+class NeedAssessment(Correctable, models.Model):
     """One assessment of one need domain. Never edited: a re-assessment is a new row, and the
     patient's current need in a domain is the latest row for it."""
 
@@ -65,6 +72,7 @@ class NeedAssessment(models.Model):
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
     assessed_on = models.DateField()
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_in_error_reason = in_error_reason()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -213,7 +221,7 @@ class ResourceImport(models.Model):
         return 100 if not self.total_rows else int(100 * self.processed_rows / self.total_rows)
 
 
-class Referral(models.Model):
+class Referral(Correctable, models.Model):
     """A patient's referral to a community resource, followed until the loop is closed."""
 
     class Status(models.TextChoices):
@@ -239,6 +247,7 @@ class Referral(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_in_error_reason = in_error_reason()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -279,7 +288,7 @@ class Referral(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+        return self.status in OPEN_STATUSES and not self.entered_in_error
 
     @property
     def is_overdue(self) -> bool:
@@ -341,7 +350,7 @@ class ReferralStatusChange(models.Model):
         return f"Referral {self.referral_id}: {self.from_status or 'new'} → {self.to_status}"
 
 
-class Contact(models.Model):
+class Contact(Correctable, models.Model):
     """One attempt to reach the patient (or reaching them), by any member of the team."""
 
     class Channel(models.TextChoices):
@@ -365,6 +374,7 @@ class Contact(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(LONG_TEXT)])
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_in_error_reason = in_error_reason()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

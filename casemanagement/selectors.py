@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from careteam import access
 from careteam.models import User
+from careteam.records import counted
 from careteam.roles import Perm
 from patients import access as patient_access
 from patients.models import Patient
@@ -42,21 +43,22 @@ def needs(*, patient: Patient) -> QuerySet[NeedAssessment]:
     """Every assessment of the patient's needs, newest first."""
     return (
         NeedAssessment.objects.filter(patient=patient)
-        .select_related("assessed_by")
+        .select_related("assessed_by", "entered_in_error_by")
         .order_by("-assessed_on", "-created_at", "-id")
     )
 
 
 def current_needs(*, patient: Patient, open_only: bool = False) -> QuerySet[NeedAssessment]:
-    """The latest assessment in each domain (one query, portable: a correlated subquery picks
-    each domain's newest row), most pressing first."""
+    """The latest assessment in each domain that counts (one entered in error does not: the one
+    before it is current again). One query, portable: a correlated subquery picks each domain's
+    newest row. Most pressing first."""
     latest = (
-        NeedAssessment.objects.filter(patient=OuterRef("patient"), domain=OuterRef("domain"))
+        counted(NeedAssessment.objects.filter(patient=OuterRef("patient"), domain=OuterRef("domain")))
         .order_by("-assessed_on", "-created_at", "-id")
         .values("pk")[:1]
     )
     rows = (
-        NeedAssessment.objects.filter(patient=patient, pk=Subquery(latest))
+        counted(NeedAssessment.objects.filter(patient=patient, pk=Subquery(latest)))
         .select_related("assessed_by")
         .annotate(
             priority_rank=PRIORITY_RANK,
@@ -69,8 +71,26 @@ def current_needs(*, patient: Patient, open_only: bool = False) -> QuerySet[Need
 
 
 def contacts(*, patient: Patient) -> QuerySet[Contact]:
+    """The contact log (with the contacts entered in error, which the pages mark)."""
     return (
-        Contact.objects.filter(patient=patient).select_related("recorded_by").order_by("-contacted_at", "-id")
+        Contact.objects.filter(patient=patient)
+        .select_related("recorded_by", "entered_in_error_by")
+        .order_by("-contacted_at", "-id")
+    )
+
+
+def last_contact(*, patient: Patient) -> Contact | None:
+    """The latest contact that counts."""
+    return counted(contacts(patient=patient)).first()
+
+
+def latest_contact_at(patient_id: int) -> datetime.datetime | None:
+    """The registry's contact source (patients.summary.contact_source_register, in apps.py)."""
+    return (
+        counted(Contact.objects.filter(patient_id=patient_id))
+        .order_by("-contacted_at")
+        .values_list("contacted_at", flat=True)
+        .first()
     )
 
 
@@ -83,7 +103,7 @@ HISTORY = Prefetch(
 
 
 def _with_history(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
-    return referrals.select_related("resource", "created_by").prefetch_related(HISTORY)
+    return referrals.select_related("resource", "created_by", "entered_in_error_by").prefetch_related(HISTORY)
 
 
 def referrals(*, patient: Patient, with_history: bool = True) -> QuerySet[Referral]:
@@ -93,17 +113,19 @@ def referrals(*, patient: Patient, with_history: bool = True) -> QuerySet[Referr
 
 
 def open_referrals(*, patient: Patient) -> QuerySet[Referral]:
-    """Referrals still in progress, the most urgent follow-up first."""
+    """Referrals still in progress (not entered in error), the most urgent follow-up first."""
     return (
-        Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES)
+        counted(Referral.objects.filter(patient=patient, status__in=OPEN_STATUSES))
         .select_related("resource")
         .order_by(F("follow_up_on").asc(nulls_last=True), "-created_at", "-id")
     )
 
 
 def overdue(today: datetime.date | None = None) -> QuerySet[Referral]:
-    """Open referrals whose follow-up date is before ``today``."""
-    return Referral.objects.filter(status__in=OPEN_STATUSES, follow_up_on__lt=today or timezone.localdate())
+    """Open referrals (not entered in error) whose follow-up date is before ``today``."""
+    return counted(
+        Referral.objects.filter(status__in=OPEN_STATUSES, follow_up_on__lt=today or timezone.localdate())
+    )
 
 
 def overdue_count(*, patient: Patient, today: datetime.date | None = None) -> int:
@@ -140,11 +162,6 @@ def resources(
     if active is not None:
         rows = rows.filter(is_active=active)
     return rows.order_by("name", "id")
-
-
-def referable_resources() -> QuerySet[CommunityResource]:
-    """Active resources, grouped by category: the choices of a new referral."""
-    return CommunityResource.objects.filter(is_active=True).order_by("category", "name", "id")
 
 
 def resource_imports(*, actor: User) -> QuerySet[ResourceImport]:

@@ -3,9 +3,11 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from careteam.api_common import ModelSerializer, PlausibleDateField, StrictPrimaryKeyRelatedField
+from careteam.records import REASON_MAX
 
 from . import csvfile
 from .models import (
+    LONG_TEXT,
     CommunityResource,
     Contact,
     NeedAssessment,
@@ -15,8 +17,34 @@ from .models import (
 )
 
 
-class NeedSerializer(ModelSerializer):
+class EnteredInErrorFields(serializers.Serializer):
+    """What every correctable record shows about its correction."""
+
+    entered_in_error = serializers.BooleanField(read_only=True)
+    entered_in_error_at = serializers.DateTimeField(read_only=True)
+    entered_in_error_by = serializers.IntegerField(
+        source="entered_in_error_by_id", read_only=True, allow_null=True
+    )
+    entered_in_error_reason = serializers.CharField(read_only=True)
+
+
+IN_ERROR_FIELDS = [
+    "entered_in_error",
+    "entered_in_error_at",
+    "entered_in_error_by",
+    "entered_in_error_reason",
+]
+
+
+class EnteredInErrorInputSerializer(serializers.Serializer):
+    """Why the record is wrong (kept on it, shown with it)."""
+
+    reason = serializers.CharField(max_length=REASON_MAX)
+
+
+class NeedSerializer(EnteredInErrorFields, ModelSerializer):
     assessed_by_name = serializers.CharField(source="assessed_by.get_full_name", read_only=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
 
     class Meta:
         model = NeedAssessment
@@ -30,12 +58,14 @@ class NeedSerializer(ModelSerializer):
             "assessed_by",
             "assessed_by_name",
             "created_at",
+            *IN_ERROR_FIELDS,
         ]
         read_only_fields = ["id", "assessed_by", "created_at"]
 
 
-class ContactSerializer(ModelSerializer):
+class ContactSerializer(EnteredInErrorFields, ModelSerializer):
     recorded_by_name = serializers.CharField(source="recorded_by.get_full_name", read_only=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
 
     class Meta:
         model = Contact
@@ -48,11 +78,15 @@ class ContactSerializer(ModelSerializer):
             "recorded_by",
             "recorded_by_name",
             "created_at",
+            *IN_ERROR_FIELDS,
         ]
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
 class ResourceSerializer(ModelSerializer):
+    description = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
+    eligibility = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
+
     class Meta:
         model = CommunityResource
         fields = [
@@ -97,13 +131,13 @@ class ReferralStatusChangeSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(ModelSerializer):
+class ReferralSerializer(EnteredInErrorFields, ModelSerializer):
     """A referral with its status history (oldest step first). On create: ``resource`` (an
     active one), optional ``follow_up_on`` and a ``note`` kept on the first history entry."""
 
     resource = StrictPrimaryKeyRelatedField(queryset=CommunityResource.objects.all())
     resource_name = serializers.CharField(source="resource.name", read_only=True)
-    note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=LONG_TEXT)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     history = ReferralStatusChangeSerializer(many=True, read_only=True)
 
@@ -123,6 +157,7 @@ class ReferralSerializer(ModelSerializer):
             "created_at",
             "updated_at",
             "history",
+            *IN_ERROR_FIELDS,
         ]
         read_only_fields = ["id", "patient", "status", "reason", "created_by", "created_at", "updated_at"]
 
@@ -136,7 +171,7 @@ class ReferralStatusInputSerializer(serializers.Serializer):
         choices=[(value, label) for value, label in Referral.Status.choices if value != "draft"]
     )
     reason = serializers.ChoiceField(choices=Referral.Reason.choices, required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
     follow_up_on = PlausibleDateField(required=False, allow_null=True)
 
 

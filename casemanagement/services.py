@@ -6,18 +6,21 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careteam import audit
 from careteam.models import User
+from careteam.records import counted, date_errors, entered_in_error_mark
 from careteam.versioning import versioned_update
+from flags.services import flags_resolve_for_record
 from patients import summary
 from patients.models import Patient
 
 from . import csvfile
 from .models import (
+    LONG_TEXT,
     OPEN_STATUSES,
     Category,
     CommunityResource,
@@ -91,8 +94,11 @@ def need_record(
         assessed_by=actor,
     )
     errors: dict[str, list[str]] = {}
-    if isinstance(assessed_on, datetime.date) and assessed_on > timezone.localdate():
-        errors["assessed_on"] = ["The assessment date cannot be in the future."]
+    if isinstance(assessed_on, datetime.date):
+        if assessed_on > timezone.localdate():
+            errors["assessed_on"] = ["The assessment date cannot be in the future."]
+        else:
+            errors.update(date_errors(assessed_on, field="assessed_on", born=patient.date_of_birth))
     try:
         need.full_clean(exclude=list(errors))
     except ValidationError as exc:
@@ -135,6 +141,10 @@ def contact_record(
             errors["contacted_at"] = ["Give the time with its time zone."]
         elif contacted_at > timezone.now() + datetime.timedelta(minutes=5):
             errors["contacted_at"] = ["The contact cannot be in the future."]
+        else:
+            # the future is checked above, with a few minutes' grace for clocks
+            on = timezone.localdate(contacted_at)
+            errors.update(date_errors(on, field="contacted_at", born=patient.date_of_birth, happened=False))
     try:
         contact.full_clean(exclude=list(errors))
     except ValidationError as exc:
@@ -515,10 +525,15 @@ def resource_import_fail(
 
 def _follow_ups_changed(patient_id: int) -> None:
     """Tell the registry the follow-up dates of the patient's open referrals."""
-    dates = Referral.objects.filter(
-        patient_id=patient_id, status__in=OPEN_STATUSES, follow_up_on__isnull=False
+    dates = counted(
+        Referral.objects.filter(patient_id=patient_id, status__in=OPEN_STATUSES, follow_up_on__isnull=False)
     ).values_list("follow_up_on", flat=True)
     summary.follow_ups_set(patient_id=patient_id, dates=[on for on in dates if on is not None])
+
+
+def _follow_up_errors(on: datetime.date | None, *, patient: Patient) -> dict[str, list[str]]:
+    """A follow-up date may be ahead, but not before the patient was born nor outside 1900–2100."""
+    return date_errors(on, field="follow_up_on", born=patient.date_of_birth, happened=False)
 
 
 @transaction.atomic
@@ -539,8 +554,12 @@ def referral_create(
         errors["resource"] = ["Choose a resource from the directory."]
     elif not found.is_active:
         errors["resource"] = ["This resource is inactive: choose an active resource."]
-    if len(note or "") > 2000:
-        errors["note"] = ["Keep the note under 2000 characters."]
+    if len(note or "") > LONG_TEXT:
+        errors["note"] = [f"Keep the note under {LONG_TEXT} characters."]
+    if follow_up_on is not None and not isinstance(follow_up_on, datetime.date):
+        errors["follow_up_on"] = ["Enter a valid date."]
+    else:
+        errors.update(_follow_up_errors(follow_up_on, patient=patient))
     if errors or found is None:  # a missing resource is one of the errors
         raise ValidationError(errors)
     resource = found
@@ -589,7 +608,7 @@ def referral_status_change(
     """Move a referral one step along its lifecycle; each step is a history row. Declining and
     closing without completion need a reason; skipping a step is refused, naming the allowed
     next steps."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update().select_related("patient").get(pk=referral.pk)
     current = referral.status
     allowed = NEXT_STATUSES.get(current, ())
     errors: dict[str, list[str]] = {}
@@ -619,14 +638,15 @@ def referral_status_change(
             ]
         elif reason == Referral.Reason.OTHER and not (note or "").strip():
             errors["note"] = ["Say in the note what the other reason is."]
-    if len(note or "") > 2000:
-        errors["note"] = ["Keep the note under 2000 characters."]
-    if (
-        follow_up_on is not _UNCHANGED
-        and follow_up_on is not None
-        and not isinstance(follow_up_on, datetime.date)
-    ):
-        errors["follow_up_on"] = ["Enter a valid date."]
+    if referral.entered_in_error:
+        errors["status"] = ["This referral was entered in error: its status can no longer change."]
+    if len(note or "") > LONG_TEXT:
+        errors["note"] = [f"Keep the note under {LONG_TEXT} characters."]
+    if follow_up_on is not _UNCHANGED and follow_up_on is not None:
+        if not isinstance(follow_up_on, datetime.date):
+            errors["follow_up_on"] = ["Enter a valid date."]
+        else:
+            errors.update(_follow_up_errors(follow_up_on, patient=referral.patient))
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -656,4 +676,73 @@ def referral_status_change(
         patient_id=referral.patient_id,
         changes={"status": [current, status], "reason": reason},
     )
+    return referral
+
+
+# --- corrections: entered in error --------------------------------------------------------------
+
+
+def author_check(*, actor: User, record: NeedAssessment | Contact | Referral) -> None:
+    """Only a record's author (the assessor, whoever logged the contact, the referrer) may mark
+    it entered in error: PermissionDenied (403) for anyone else who can see it. The views ask
+    before they look at the input."""
+    if isinstance(record, NeedAssessment):
+        author_id, noun = record.assessed_by_id, "assessment"
+    elif isinstance(record, Contact):
+        author_id, noun = record.recorded_by_id, "contact"
+    else:
+        author_id, noun = record.created_by_id, "referral"
+    if actor.pk != author_id:
+        raise PermissionDenied(f"Only the person who recorded this {noun} may mark it entered in error.")
+
+
+def _resolve_flags(*, actor: User, patient_id: int, source_type: str, source_id: int) -> None:
+    flags_resolve_for_record(
+        actor=actor,
+        patient_id=patient_id,
+        source_type=source_type,
+        source_id=source_id,
+        note="The record was marked entered in error.",
+        rules_only=True,
+    )
+
+
+@transaction.atomic
+def need_entered_in_error(*, actor: User, need: NeedAssessment, reason: Any) -> NeedAssessment:
+    """The assessor marks their assessment entered in error: the domain's current need is the
+    latest assessment that still counts."""
+    need = NeedAssessment.objects.select_for_update().get(pk=need.pk)
+    author_check(actor=actor, record=need)
+    entered_in_error_mark(
+        actor=actor, record=need, reason=reason, object_type="needassessment", patient_id=need.patient_id
+    )
+    _resolve_flags(actor=actor, patient_id=need.patient_id, source_type="needassessment", source_id=need.pk)
+    return need
+
+
+@transaction.atomic
+def contact_entered_in_error(*, actor: User, contact: Contact, reason: Any) -> Contact:
+    """Whoever logged the contact marks it entered in error; the registry's last contact is
+    recomputed from the contacts that still count."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    author_check(actor=actor, record=contact)
+    entered_in_error_mark(
+        actor=actor, record=contact, reason=reason, object_type="contact", patient_id=contact.patient_id
+    )
+    summary.contact_recompute(patient_id=contact.patient_id)
+    _resolve_flags(actor=actor, patient_id=contact.patient_id, source_type="contact", source_id=contact.pk)
+    return contact
+
+
+@transaction.atomic
+def referral_entered_in_error(*, actor: User, referral: Referral, reason: Any) -> Referral:
+    """The referrer marks their referral entered in error: it is no longer open, overdue or a
+    follow-up, and its status can no longer change."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    author_check(actor=actor, record=referral)
+    entered_in_error_mark(
+        actor=actor, record=referral, reason=reason, object_type="referral", patient_id=referral.patient_id
+    )
+    _follow_ups_changed(referral.patient_id)
+    _resolve_flags(actor=actor, patient_id=referral.patient_id, source_type="referral", source_id=referral.pk)
     return referral

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,9 @@ from patients.models import Patient
 
 from . import selectors, services
 from .forms import (
+    MATCHES_SHOWN,
     ContactForm,
+    EnteredInErrorForm,
     NeedForm,
     ReferralForm,
     ReferralStatusForm,
@@ -23,14 +25,19 @@ from .forms import (
     ResourceFilterForm,
     ResourceForm,
     ResourceImportForm,
+    ResourceSearchForm,
 )
-from .models import Referral
+from .models import CommunityResource, Contact, NeedAssessment, Referral
 
 PAGE_SIZE = 50
 
 
 def _status_form(referral: Referral, data=None) -> ReferralStatusForm:
     return ReferralStatusForm(data, referral=referral, auto_id=f"id_referral{referral.pk}_%s")
+
+
+def _can_move(referral: Referral) -> bool:
+    return bool(services.NEXT_STATUSES[referral.status]) and not referral.entered_in_error
 
 
 # --- a patient's case management ----------------------------------------------------------------
@@ -51,9 +58,7 @@ def patient_case_management(request: AuthenticatedHttpRequest, patient_id: int) 
         request.GET.get("contacts_page")
     )
     for referral in referrals:
-        referral.status_form = (
-            _status_form(referral) if manage and services.NEXT_STATUSES[referral.status] else None
-        )
+        referral.status_form = _status_form(referral) if manage and _can_move(referral) else None
     for rows, kind in (
         (current, "needassessment"),
         (needs.object_list, "needassessment"),
@@ -113,11 +118,69 @@ def contact_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
     return render_form(request, "casemanagement/contact_form.html", {"form": form, "patient": patient})
 
 
+def _matches(
+    request: AuthenticatedHttpRequest, search: ResourceSearchForm
+) -> tuple[list[CommunityResource], int | None]:
+    """One page of the active resources matching the search (none without words), and the
+    number of the next page if there is one."""
+    words = search.cleaned_data.get("q") or ""
+    if not words.strip():
+        return [], None
+    page = search.cleaned_data.get("page") or 1
+    start = (page - 1) * MATCHES_SHOWN
+    rows = list(
+        selectors.resources(actor=request.user, search=words, active=True)[start : start + MATCHES_SHOWN + 1]
+    )
+    return rows[:MATCHES_SHOWN], (page + 1 if len(rows) > MATCHES_SHOWN else None)
+
+
+def _search_context(
+    search: ResourceSearchForm, matches: list, more: int | None, selected: int | None
+) -> dict:
+    return {
+        "search": search,
+        "q": search.cleaned_data.get("q", "") if search.is_valid() else "",
+        "matches": matches,
+        "more_page": more,
+        "selected_id": selected,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def resource_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The referral form's resource picker (an htmx partial): up to MATCHES_SHOWN active
+    resources matching the words, and a "More matches" button for the next ones."""
+    search = ResourceSearchForm(request.GET)
+    if not search.is_valid():
+        return HttpResponseBadRequest(" ".join(str(m) for errors in search.errors.values() for m in errors))
+    matches, more = _matches(request, search)
+    return render(
+        request, "casemanagement/_resource_matches.html", _search_context(search, matches, more, None)
+    )
+
+
+def _chosen_resource(data: dict) -> CommunityResource | None:
+    value = str(data.get("resource", ""))
+    if not value.isdigit() or len(value) > 18:
+        return None
+    return CommunityResource.objects.filter(pk=int(value)).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
+    """The resource is picked by searching the directory (htmx as one types; without
+    JavaScript, the search button reloads this page with the matches)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.MANAGE_REFERRALS)
-    form = ReferralForm(request.POST or None, resources=selectors.referable_resources())
+    search = ResourceSearchForm(request.GET)
+    if not search.is_valid():
+        search = ResourceSearchForm({})
+        search.is_valid()
+    matches, more = _matches(request, search)
+    chosen = _chosen_resource(request.POST) if request.method == "POST" else None
+    offered = [*([chosen] if chosen and chosen not in matches else []), *matches]
+    form = ReferralForm(request.POST or None, offered=offered)
     if request.method == "POST" and form.is_valid():
         referral = call_service(
             form, services.referral_create, actor=request.user, patient=patient, **form.cleaned_data
@@ -125,7 +188,12 @@ def referral_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
         if referral is not None:
             messages.success(request, f"Referral to {referral.resource} saved as a draft.")
             return redirect(reverse("casemanagement_patient", args=[patient.pk]) + f"#referral-{referral.pk}")
-    return render_form(request, "casemanagement/referral_form.html", {"form": form, "patient": patient})
+    context = {
+        "form": form,
+        "patient": patient,
+        **_search_context(search, offered, more, chosen.pk if chosen else None),
+    }
+    return render_form(request, "casemanagement/referral_form.html", context)
 
 
 def _referral_page(
@@ -156,7 +224,7 @@ def referral_detail(request: AuthenticatedHttpRequest, patient_id: int, referral
         patient_id=patient.pk,
     )
     manage = access.can(request.user, Perm.MANAGE_REFERRALS)
-    form = _status_form(referral) if manage and services.NEXT_STATUSES[referral.status] else None
+    form = _status_form(referral) if manage and _can_move(referral) else None
     return _referral_page(request, patient, referral, form)
 
 
@@ -180,6 +248,72 @@ def referral_status(request: AuthenticatedHttpRequest, patient_id: int, referral
             )
             return redirect(reverse("casemanagement_patient", args=[patient.pk]) + f"#referral-{referral.pk}")
     return _referral_page(request, patient, referral, form, status=400)
+
+
+# --- corrections: entered in error --------------------------------------------------------------
+
+
+def _entered_in_error_page(
+    request: AuthenticatedHttpRequest,
+    patient: Patient,
+    record: NeedAssessment | Contact | Referral,
+    noun: str,
+    mark,
+    anchor: str,
+) -> HttpResponse:
+    """The form (and its POST) marking one record entered in error: its author only."""
+    services.author_check(actor=request.user, record=record)
+    form = EnteredInErrorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, mark, reason=form.cleaned_data["reason"])
+        if done is not None:
+            messages.success(request, f"The {noun} is marked entered in error.")
+            return redirect(reverse("casemanagement_patient", args=[patient.pk]) + anchor)
+    return render_form(
+        request,
+        "casemanagement/entered_in_error_form.html",
+        {"form": form, "patient": patient, "record": record, "noun": noun},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_entered_in_error(request: AuthenticatedHttpRequest, patient_id: int, record_id: int) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+    need = get_object_or_404(selectors.needs(patient=patient), pk=record_id)
+
+    def mark(*, reason: str) -> NeedAssessment:
+        return services.need_entered_in_error(actor=request.user, need=need, reason=reason)
+
+    return _entered_in_error_page(request, patient, need, "assessment", mark, "#needs-heading")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, record_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+    contact = get_object_or_404(selectors.contacts(patient=patient), pk=record_id)
+
+    def mark(*, reason: str) -> Contact:
+        return services.contact_entered_in_error(actor=request.user, contact=contact, reason=reason)
+
+    return _entered_in_error_page(request, patient, contact, "contact", mark, "#contacts")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, record_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+    referral = get_object_or_404(selectors.referrals(patient=patient), pk=record_id)
+
+    def mark(*, reason: str) -> Referral:
+        return services.referral_entered_in_error(actor=request.user, referral=referral, reason=reason)
+
+    return _entered_in_error_page(request, patient, referral, "referral", mark, f"#referral-{referral.pk}")
 
 
 @login_required

@@ -11,7 +11,12 @@ from patients import access as patient_access
 
 from . import access, selectors, services
 from .models import Flag, Notification
-from .serializers import FlagResolveSerializer, FlagSerializer, NotificationSerializer
+from .serializers import (
+    FlagResolveSerializer,
+    FlagSerializer,
+    NotificationSerializer,
+    NotificationsReadAllSerializer,
+)
 
 
 class PatientFlagListView(ListAPIView):
@@ -61,6 +66,7 @@ class FlagDetailView(APIView):
             object_id=flag.pk,
             patient_id=flag.patient_id,
         )
+        services.flag_notifications_read(actor=request.user, flag=flag)
         return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
 
 
@@ -98,11 +104,30 @@ class NotificationListView(ListAPIView):
         unread = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
         return selectors.inbox(actor=self.request.user, unread_only=unread)
 
+    def get_serializer_context(self) -> dict:
+        # The flag's message only for patients still on the caller's care teams.
+        my_patients = set(
+            patient_access.team_patient_ids(self.request.user).values_list("content_object_id", flat=True)
+        )
+        return {**super().get_serializer_context(), "my_patients": my_patients}
+
 
 class NotificationReadView(APIView):
     serializer_class = NotificationSerializer
 
     def post(self, request: AuthenticatedRequest, notification_id: int) -> Response:
         notification = access.get_own_notification(request.user, notification_id)
-        notification = services.notification_mark_read(actor=request.user, notification=notification)
-        return Response(NotificationSerializer(notification).data)
+        services.notification_mark_read(actor=request.user, notification=notification)
+        row = selectors.inbox(actor=request.user).get(pk=notification.pk)
+        mine = set(patient_access.team_patient_ids(request.user).values_list("content_object_id", flat=True))
+        return Response(NotificationSerializer(row, context={"my_patients": mine}).data)
+
+
+class NotificationsReadAllView(APIView):
+    """POST: mark every unread notification of the caller read → ``{"marked": n}``."""
+
+    serializer_class = NotificationsReadAllSerializer
+
+    def post(self, request: AuthenticatedRequest) -> Response:
+        marked = services.notifications_mark_all_read(actor=request.user)
+        return Response(NotificationsReadAllSerializer({"marked": marked}).data)

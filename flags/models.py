@@ -36,7 +36,7 @@ class Flag(models.Model):
     )
     category = models.CharField(max_length=20, choices=Category.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)
-    message = models.TextField()
+    message = models.TextField(max_length=2000)
     # Optional link to the record the flag is about, e.g. ("side_effect", 12).
     source_type = models.CharField(max_length=40, blank=True)
     source_id = models.BigIntegerField(null=True, blank=True)
@@ -57,7 +57,7 @@ class Flag(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    resolution_note = models.TextField(blank=True)
+    resolution_note = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         db_table = "careteam_flag"  # kept from when flags lived in careteam

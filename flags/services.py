@@ -375,6 +375,8 @@ def flag_resolve(*, actor: User | None, flag: Flag, note: str) -> Flag:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ["Say how it was resolved."]})
+    if len(note) > MESSAGE_MAX:
+        raise ValidationError({"note": [f"Keep it to {MESSAGE_MAX} characters."]})
     with transaction.atomic():
         flag = Flag.objects.select_for_update().get(pk=flag.pk)
         if flag.status == Flag.Status.RESOLVED:
@@ -456,3 +458,17 @@ def summary_flags_recount(*, patient_id: int) -> None:
     )
     row.open_flags, row.urgent_flags, row.safety_flags = counts["open"], counts["urgent"], counts["safety"]
     row.save(update_fields=["open_flags", "urgent_flags", "safety_flags"])
+
+
+def flag_notifications_read(*, actor: User, flag: Flag) -> int:
+    """The caller opened the flag: their notifications of it (raised, escalated) are read."""
+    return Notification.objects.filter(
+        flag=flag, recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread in-app notification of the caller read; returns how many were."""
+    return Notification.objects.filter(
+        recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -21,9 +21,9 @@ from .models import Notification
 @require_http_methods(["GET"])
 def notifications_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
-    page = Paginator(selectors.inbox(actor=request.user, unread_only=unread_only), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.inbox(actor=request.user, unread_only=unread_only, pinned_first=True), 50
+    ).get_page(request.GET.get("page"))
     # Patient names only for patients still on the caller's care teams.
     my_patients = set(
         patient_access.team_patient_ids(request.user).values_list("content_object_id", flat=True)
@@ -50,6 +50,14 @@ def notifications_unread_count(request: HttpRequest) -> HttpResponse:
 def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     notification = access.get_own_notification(request.user, notification_id)
     services.notification_mark_read(actor=request.user, notification=notification)
+    return redirect("notifications_inbox")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    marked = services.notifications_mark_all_read(actor=request.user)
+    messages.success(request, f"{marked} marked read." if marked else "Nothing was unread.")
     return redirect("notifications_inbox")
 
 
@@ -86,6 +94,7 @@ def flag_detail(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse
         object_id=flag.pk,
         patient_id=flag.patient_id,
     )
+    services.flag_notifications_read(actor=request.user, flag=flag)
     flag = selectors.flag_detail(flag_id=flag.pk)
     mine = Notification.objects.filter(flag=flag, recipient=request.user, channel=Notification.Channel.IN_APP)
     acknowledged = any(ack.user_id == request.user.pk for ack in flag.acknowledgements.all())

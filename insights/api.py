@@ -47,6 +47,10 @@ class CaseloadRowSerializer(serializers.Serializer):
     open_flags = serializers.IntegerField()
     urgent_flags = serializers.IntegerField()
     overdue = serializers.IntegerField(help_text="Overdue review dates and follow-ups.")
+    safety = serializers.BooleanField(
+        help_text="An open safety flag, or a PHQ-9 answer about self-harm (item 9 above 0) "
+        "in the last 30 days."
+    )
 
     def get_patient_name(self, row: caseload.CaseloadRow) -> str:
         return row.full_name
@@ -79,6 +83,7 @@ class CaseloadRowSerializer(serializers.Serializer):
             "open_flags": row.open_flags,
             "urgent_flags": row.urgent_flags,
             "overdue": row.overdue,
+            "safety": row.safety,
         }
 
     @functools.cached_property

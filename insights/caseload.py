@@ -22,6 +22,8 @@ from patients.treatment import STATUS_LABELS, STATUSES
 
 # What the registry's default order puts first, shown on the page as well.
 ATTENTION_ORDER = [
+    "Safety first: an open safety flag, or a PHQ-9 answer about self-harm (item 9 above 0) in the "
+    "last 30 days",
     "Urgent flags still open",
     "Not improving (PHQ-9 down less than 25%, or up)",
     "Overdue items (care-plan review date or referral follow-up in the past)",
@@ -89,11 +91,14 @@ class CaseloadRow:
     urgent_flags: int
     follow_up_dates: list[str]
     review_due_on: datetime.date | None
+    safety_flags: int
+    safety_answer_on: datetime.date | None
     phq9_change: int | None = None
     gad7_change: int | None = None
     weeks_in_treatment: int | None = None
     treatment_status_label: str = ""
     overdue: int = 0
+    safety: bool = False
 
     @property
     def full_name(self) -> str:
@@ -119,7 +124,12 @@ ROW_COLUMNS = (
     "urgent_flags",
     "follow_up_dates",
     "care_plan_review_on",
+    "safety_flags",
+    "safety_answer_on",
 )
+
+# A PHQ-9 answer about self-harm keeps the patient marked and first for this many days.
+SAFETY_ANSWER_DAYS = 30
 
 # Sort keys (?ordering=key or -key) and the columns they sort by, ascending.
 SORT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -137,16 +147,27 @@ def _overdue(today: datetime.date) -> Q:
     return Q(care_plan_review_on__lt=today) | Q(follow_up_due_on__lt=today)
 
 
+def safety_since(today: datetime.date) -> datetime.date:
+    """The first day a safety answer still marks the patient."""
+    return today - datetime.timedelta(days=SAFETY_ANSWER_DAYS)
+
+
+def _safety(today: datetime.date) -> Q:
+    """An open safety flag, or a PHQ-9 item-9 answer above 0 in the last SAFETY_ANSWER_DAYS."""
+    return Q(safety_flags__gt=0) | Q(safety_answer_on__gte=safety_since(today))
+
+
 def _attention(today: datetime.date) -> Case:
     """ATTENTION_ORDER as a rank (0 first)."""
     return Case(
-        When(urgent_flags__gt=0, then=Value(0)),
-        When(treatment_status="not-improving", then=Value(1)),
-        When(_overdue(today), then=Value(2)),
-        When(open_flags__gt=0, then=Value(3)),
-        When(treatment_status="partial-response", then=Value(4)),
-        When(treatment_status__in=["baseline-only", "no-data"], then=Value(5)),
-        default=Value(6),
+        When(_safety(today), then=Value(0)),
+        When(urgent_flags__gt=0, then=Value(1)),
+        When(treatment_status="not-improving", then=Value(2)),
+        When(_overdue(today), then=Value(3)),
+        When(open_flags__gt=0, then=Value(4)),
+        When(treatment_status="partial-response", then=Value(5)),
+        When(treatment_status__in=["baseline-only", "no-data"], then=Value(6)),
+        default=Value(7),
         output_field=IntegerField(),
     )
 
@@ -218,8 +239,12 @@ def decorate(rows: Any, today: datetime.date | None = None) -> list[CaseloadRow]
     review date and the follow-ups, all before today)."""
     today = today or timezone.localdate()
     before = today.isoformat()  # ISO dates compare as text in date order
+    since = safety_since(today)
     result = [CaseloadRow(*values) for values in rows]
     for row in result:
+        row.safety = row.safety_flags > 0 or (
+            row.safety_answer_on is not None and row.safety_answer_on >= since
+        )
         row.phq9_change = _difference(row.phq9_latest, row.phq9_baseline)
         row.gad7_change = _difference(row.gad7_latest, row.gad7_baseline)
         row.weeks_in_treatment = weeks_in_treatment(row.phq9_baseline_on, today)

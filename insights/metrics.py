@@ -28,6 +28,9 @@ from .figures import RECENT_MEASURE_DAYS, figure
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
+# Small cells: a figure over fewer patients than this is shown as "fewer than 5" to anyone not
+# on every counted patient's care team (an admin, say, looking at one clinician's two patients).
+SMALL_CELL = 5
 
 
 @dataclass(frozen=True)
@@ -117,8 +120,38 @@ COMPONENT_METRICS: tuple[Callable[..., dict[str, Any]], ...] = (
 )
 
 
+def _small(figure: dict[str, Any], patients: int) -> bool:
+    """The figure is over fewer than SMALL_CELL patients: the scope is that small, or what it
+    counts is (fewer than SMALL_CELL events come from fewer than SMALL_CELL patients)."""
+    if patients < SMALL_CELL:
+        return patients > 0
+    if figure.get("kind") == "counts":
+        total = sum(entry.get("count", 0) for entry in figure.get("value") or [])
+        return 0 < total < SMALL_CELL
+    # What the value is worked out over: a rate's denominator; the acknowledged flags a median
+    # is taken of (its numerator).
+    over = figure.get("numerator") if figure.get("kind") == "hours" else figure.get("denominator")
+    return over is not None and 0 < over < SMALL_CELL
+
+
+def _suppressed(figure: dict[str, Any]) -> dict[str, Any]:
+    """The figure without its value, numerator and denominator."""
+    return {**figure, "value": None, "numerator": None, "denominator": None, "suppressed": True}
+
+
+def suppress_small_cells(user: User, patients: QuerySet[Patient], count: int, figures: dict) -> dict:
+    """Figures over fewer than SMALL_CELL patients are withheld unless the user is on the care
+    team of every patient counted (whose records they may read anyway)."""
+    on_every_team = not patients.exclude(pk__in=patient_access.team_patients(user).values("pk")).exists()
+    return {
+        key: _suppressed(f) if not on_every_team and _small(f, count) else {**f, "suppressed": False}
+        for key, f in figures.items()
+    }
+
+
 def team_metrics(user: User, scope: Scope) -> dict[str, Any]:
-    """Every figure for the scope, audited as one aggregate read (ids and dates only)."""
+    """Every figure for the scope, audited as one aggregate read (ids and dates only); small
+    cells suppressed (``suppress_small_cells``)."""
     patients = scope_patients(user, scope)
     patient_ids = patients.values("pk")
     count = patients.count()
@@ -135,6 +168,7 @@ def team_metrics(user: User, scope: Scope) -> dict[str, Any]:
             f"Patients with at least one PHQ-9 or GAD-7 administered in the last "
             f"{RECENT_MEASURE_DAYS} days of the period, out of all patients counted.",
         )
+    figures = suppress_small_cells(user, patients, count, figures)
     audit.record(
         actor=user,
         action=audit.Action.LIST,
@@ -148,5 +182,7 @@ def team_metrics(user: User, scope: Scope) -> dict[str, Any]:
         "clinician": scope.clinician.pk if scope.clinician else None,
         "scope": scope.label,
         "patients": count,
+        "small_cell": SMALL_CELL,
+        "suppressed": any(f["suppressed"] for f in figures.values()),
         "figures": figures,
     }

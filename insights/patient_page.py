@@ -63,7 +63,7 @@ def _clinical(actor: User, patient: Any, page: PatientPage, shown: dict[str, lis
     # Case management: open needs, open referrals (overdue first), the last contact.
     needs = list(casemanagement_selectors.current_needs(patient=patient, open_only=True))
     referrals = list(casemanagement_selectors.open_referrals(patient=patient)[: SHOWN_REFERRALS + 1])
-    last_contact = casemanagement_selectors.contacts(patient=patient).first()
+    last_contact = casemanagement_selectors.last_contact(patient=patient)
     orders = {order.pk for order in [*current, *(event.order for event in changes)]}
     shown.update(
         {

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careteam import access, audit
@@ -76,9 +76,11 @@ def _signed(value: float) -> str:
 
 
 CASELOAD_ROW = (
-    '<tr data-patient="{}" data-status="{}"><td><a href="{}">{}, {}</a></td><td>{}</td>'
+    '<tr data-patient="{}" data-status="{}"{}><td><a href="{}">{}, {}</a>{}</td><td>{}</td>'
     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
 )
+SAFETY_ATTR = mark_safe(' data-safety="true"')  # noqa: S308 - a constant
+SAFETY = mark_safe(' <strong class="urgent safety">Safety</strong>')  # noqa: S308 - a constant
 MEASURE = '{} <small class="muted">{}</small>'
 URGENT = '<strong class="urgent">{}</strong>'
 PLACEHOLDER_ID = 987654321  # reversed once, replaced by each row's id
@@ -116,9 +118,11 @@ def _table(rows: list[caseload.CaseloadRow]) -> list[SafeString]:
                 CASELOAD_ROW,
                 row.pk,
                 row.treatment_status,
+                SAFETY_ATTR if row.safety else "",
                 patient_url.replace(str(PLACEHOLDER_ID), str(row.pk)),
                 row.last_name,
                 row.first_name,
+                SAFETY if row.safety else "",
                 row.treatment_status_label,
                 _measure(row.phq9_latest, row.phq9_latest_on),
                 _measure(row.gad7_latest, row.gad7_latest_on),

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from careteam.models import User
 from careteam.roles import CLINICAL_ROLES
@@ -35,6 +36,8 @@ class PatientForm(forms.ModelForm):
         value = self.cleaned_data["date_of_birth"]
         if value < datetime.date(1900, 1, 1):
             raise forms.ValidationError("Date of birth is before 1900.")
+        if value > timezone.localdate():
+            raise forms.ValidationError("Date of birth cannot be in the future.")
         return value
 
 

@@ -20,7 +20,7 @@ class Patient(models.Model):
     record_number = models.CharField(max_length=40, unique=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=500)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     consent_to_share = models.BooleanField(
         default=False, help_text="Consent to share information within the care team."
@@ -94,13 +94,13 @@ class CareTeamMember(models.Model):
 
 class CarePlan(models.Model):
     """The shared plan. ``version`` goes up with every edit of the plan's own fields (goals have
-    their own); every change to either leaves a numbered revision with a full snapshot."""
+    their own); every change to either leaves a numbered revision saying what changed."""
 
     patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="care_plan")
-    problems = models.TextField(blank=True)
-    therapy_interventions = models.TextField(blank=True)
-    medication_interventions = models.TextField(blank=True)
-    case_management_interventions = models.TextField(blank=True)
+    problems = models.TextField(blank=True, max_length=4000)
+    therapy_interventions = models.TextField(blank=True, max_length=4000)
+    medication_interventions = models.TextField(blank=True, max_length=4000)
+    case_management_interventions = models.TextField(blank=True, max_length=4000)
     next_review_date = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -123,7 +123,7 @@ class Goal(models.Model):
         DISCONTINUED = "discontinued", "Discontinued"
 
     care_plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goals")
-    description = models.TextField()
+    description = models.TextField(max_length=1000)
     measurable_target = models.CharField(max_length=200, help_text='e.g. "PHQ-9 below 5"')
     target_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
@@ -145,11 +145,15 @@ class Goal(models.Model):
 
 
 class CarePlanRevision(models.Model):
-    """A snapshot of the whole plan (with goals) after each change: the plan's history."""
+    """One change of the plan: the history. ``changes`` holds what changed — the plan's changed
+    fields as ``{"fields": {name: [old, new]}}`` and goal changes as ``{"goals": [{"id", "added"
+    | "fields": ...}]}``. Revisions written before issue 10 have a full ``snapshot`` of the plan
+    (and its goals) instead and no ``changes``: the history page reads both."""
 
     care_plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
+    snapshot = models.JSONField(null=True, blank=True)
+    changes = models.JSONField(null=True, blank=True)
     summary = models.CharField(max_length=200)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -1,5 +1,9 @@
 """Reads for patients, care teams and care plans, narrowed by careteam.access."""
 
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from careteam.models import User
@@ -53,6 +57,42 @@ def care_plan_revisions(*, patient: Patient) -> QuerySet[CarePlanRevision]:
         .select_related("changed_by")
         .order_by("-number")
     )
+
+
+def _described(model: type[models.Model], changes: dict[str, list]) -> list[dict[str, Any]]:
+    """``{name: [old, new]}`` as rows with the field's label, for the history page."""
+    rows = []
+    for name, values in changes.items():
+        old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = str(getattr(field, "verbose_name", "") or name.replace("_", " ")).capitalize()
+        rows.append({"name": name, "label": label, "old": old, "new": new})
+    return rows
+
+
+def revision_describe(revision: CarePlanRevision) -> CarePlanRevision:
+    """Set ``fields`` and ``goals`` on a revision for the history page: what changed, read from
+    ``changes``. Revisions from before issue 10 have no ``changes`` but a full ``snapshot``,
+    which the page shows as it is."""
+    changes = revision.changes or {}
+    revision.fields = _described(CarePlan, changes.get("fields", {}))  # type: ignore[attr-defined]  # page-only
+    revision.goals = [  # type: ignore[attr-defined]  # page-only
+        {
+            "id": goal.get("id"),
+            "added": "added" in goal,
+            "fields": _described(
+                Goal,
+                {k: [None, v] for k, v in goal["added"].items()}
+                if "added" in goal
+                else goal.get("fields", {}),
+            ),
+        }
+        for goal in changes.get("goals", [])
+    ]
+    return revision
 
 
 def assignable_staff(*, patient: Patient) -> QuerySet[User]:

@@ -1,6 +1,7 @@
 import datetime
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from careteam.api_common import ModelSerializer
@@ -33,6 +34,8 @@ class PatientSerializer(ModelSerializer):
     def validate_date_of_birth(self, value: datetime.date) -> datetime.date:
         if value < datetime.date(1900, 1, 1):
             raise serializers.ValidationError("Date of birth is before 1900.")
+        if value > timezone.localdate():
+            raise serializers.ValidationError("Date of birth cannot be in the future.")
         return value
 
 

@@ -4,13 +4,14 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from careteam import audit
 from careteam.models import User
+from careteam.records import date_errors
 from careteam.roles import TEAM_ROLE_PATIENT_PERMISSIONS, TEAM_ROLES_FOR_STAFF_ROLE, Role
 from careteam.versioning import versioned_update
 
@@ -38,10 +39,25 @@ CARE_PLAN_FIELDS = (
 GOAL_FIELDS = ("description", "measurable_target", "target_date", "status")
 
 
-def _check_patient_fields(patient: Patient, *, exclude_pk: int | None = None) -> None:
+def text_length_errors(obj: models.Model) -> dict[str, list[str]]:
+    """A message per free-text field longer than its model's max_length (Django's full_clean
+    checks CharFields but not TextFields)."""
     errors: dict[str, list[str]] = {}
-    if isinstance(patient.date_of_birth, datetime.date) and patient.date_of_birth > timezone.localdate():
-        errors["date_of_birth"] = ["Date of birth cannot be in the future."]
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.TextField) and field.max_length:
+            value = getattr(obj, field.attname)
+            if isinstance(value, str) and len(value) > field.max_length:
+                errors[field.name] = [f"Keep it to {field.max_length} characters (it has {len(value)})."]
+    return errors
+
+
+def _check_patient_fields(patient: Patient, *, exclude_pk: int | None = None) -> None:
+    errors: dict[str, list[str]] = text_length_errors(patient)
+    if isinstance(patient.date_of_birth, datetime.date):
+        if patient.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = ["Date of birth cannot be in the future."]
+        else:
+            errors.update(date_errors(patient.date_of_birth, field="date_of_birth"))
     if patient.record_number:
         clash = Patient.objects.filter(record_number__iexact=patient.record_number)
         if exclude_pk is not None:
@@ -54,7 +70,8 @@ def _check_patient_fields(patient: Patient, *, exclude_pk: int | None = None) ->
         )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+            if field not in errors:
+                errors[field] = messages
     if errors:
         raise ValidationError(errors)
 
@@ -72,7 +89,7 @@ def patient_register(*, actor: User, **fields: Any) -> Patient:
         raise ValidationError({"record_number": ["Another patient already has this record number."]}) from exc
     plan = CarePlan.objects.create(patient=patient, updated_by=actor)
     summary.patient_opened(patient_id=patient.pk)
-    _revision_add(plan=plan, actor=actor, summary="Care plan opened")
+    _revision_add(plan=plan, actor=actor, summary="Care plan opened", changes={})
     audit.record(
         actor=actor,
         action=audit.Action.CREATE,
@@ -163,49 +180,70 @@ def care_team_remove(*, actor: User, member: CareTeamMember) -> None:
     member.delete()
 
 
-def _snapshot(plan: CarePlan) -> dict:
-    data = {name: getattr(plan, name) for name in CARE_PLAN_FIELDS}
-    data["next_review_date"] = plan.next_review_date.isoformat() if plan.next_review_date else None
-    data["version"] = plan.version
-    data["goals"] = [
-        {
-            "id": goal.pk,
-            "description": goal.description,
-            "measurable_target": goal.measurable_target,
-            "target_date": goal.target_date.isoformat(),
-            "status": goal.status,
-            "version": goal.version,
-        }
-        for goal in plan.goals.order_by("id")
-    ]
-    return data
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def _revision_add(*, plan: CarePlan, actor: User, summary: str) -> CarePlanRevision:
+def field_changes(before: dict[str, Any], after: dict[str, Any], changed: list[str]) -> dict[str, list]:
+    """``{name: [old, new]}`` for the changed fields, dates as ISO text."""
+    return {name: [_json_value(before[name]), _json_value(after[name])] for name in changed}
+
+
+def _revision_add(*, plan: CarePlan, actor: User, summary: str, changes: dict) -> CarePlanRevision:
+    """A numbered revision saying what changed (not a copy of the whole plan: a plan edited
+    every week would otherwise store every goal again each time)."""
     last = plan.revisions.aggregate(last=Max("number"))["last"] or 0
     return CarePlanRevision.objects.create(
         care_plan=plan,
         number=last + 1,
-        snapshot=_snapshot(plan),
+        changes=changes,
         summary=summary,
         changed_by=actor,
     )
 
 
 def _full_clean(obj: Any) -> dict[str, list[str]]:
-    obj.full_clean()  # raises ValidationError with the field messages
-    return {}
+    errors = text_length_errors(obj)
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    return errors
 
 
 def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: Any) -> CarePlan:
     """Edit the plan's own fields. ``version`` is the version the edit was based on: if a
-    colleague saved in between, nothing is written and StaleEdit says so (careteam.versioning)."""
+    colleague saved in between, nothing is written and StaleEdit says so (careteam.versioning).
+    A new review date cannot be in the past; a plan whose review date has passed can still be
+    saved with that date unchanged."""
+    stored: dict[str, Any] = {}
+
+    def lock() -> CarePlan:
+        plan = (
+            CarePlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(patient=patient)
+        )
+        stored.update({name: getattr(plan, name) for name in CARE_PLAN_FIELDS})
+        return plan
+
+    def validate(plan: CarePlan) -> dict[str, list[str]]:
+        errors = _full_clean(plan)
+        review = plan.next_review_date
+        if isinstance(review, datetime.date) and review != stored.get("next_review_date"):
+            errors.update(date_errors(review, field="next_review_date", happened=False))
+            if review < timezone.localdate() and "next_review_date" not in errors:
+                errors["next_review_date"] = ["The review date cannot be in the past."]
+        return errors
 
     def after_change(plan: CarePlan, changed: list[str]) -> None:
         if "next_review_date" in changed:
             summary.care_plan_review_set(patient_id=patient.pk, on=plan.next_review_date)
+        after = {name: getattr(plan, name) for name in CARE_PLAN_FIELDS}
         _revision_add(
-            plan=plan, actor=actor, summary="Edited " + ", ".join(n.replace("_", " ") for n in changed)
+            plan=plan,
+            actor=actor,
+            summary="Edited " + ", ".join(n.replace("_", " ") for n in changed),
+            changes={"fields": field_changes(stored, after, changed)},
         )
 
     return versioned_update(
@@ -216,11 +254,9 @@ def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: A
         kind="careplan",
         noun="care plan",
         patient_id=patient.pk,
-        validate=_full_clean,
+        validate=validate,
         stamp_user=True,
-        lock=lambda: (
-            CarePlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(patient=patient)
-        ),
+        lock=lock,
         audit_changes=lambda _before, _after, changed, plan: {"fields": changed, "version": plan.version},
         after_change=after_change,
     )
@@ -230,9 +266,14 @@ def care_plan_update(*, actor: User, patient: Patient, version: int, **fields: A
 def goal_create(*, actor: User, patient: Patient, **fields: Any) -> Goal:
     plan = CarePlan.objects.select_for_update().get(patient=patient)
     goal = Goal(care_plan=plan, **{n: v for n, v in fields.items() if n in GOAL_FIELDS})
-    goal.full_clean()
+    errors = _full_clean(goal)
+    if errors:
+        raise ValidationError(errors)
     goal.save()
-    _revision_add(plan=plan, actor=actor, summary="Added a goal")
+    added = {name: _json_value(getattr(goal, name)) for name in GOAL_FIELDS}
+    _revision_add(
+        plan=plan, actor=actor, summary="Added a goal", changes={"goals": [{"id": goal.pk, "added": added}]}
+    )
     audit.record(
         actor=actor, action=audit.Action.CREATE, object_type="goal", object_id=goal.pk, patient_id=patient.pk
     )
@@ -242,8 +283,21 @@ def goal_create(*, actor: User, patient: Patient, **fields: Any) -> Goal:
 def goal_update(*, actor: User, goal: Goal, version: int, **fields: Any) -> Goal:
     """Edit a goal, based on ``version`` (careteam.versioning); the plan gets a revision."""
 
-    def add_revision(locked: Goal, _changed: list[str]) -> None:
-        _revision_add(plan=locked.care_plan, actor=actor, summary=f"Edited goal {locked.pk}")
+    stored: dict[str, Any] = {}
+
+    def lock() -> Goal:
+        locked = Goal.objects.select_for_update().select_related("care_plan").get(pk=goal.pk)
+        stored.update({name: getattr(locked, name) for name in GOAL_FIELDS})
+        return locked
+
+    def add_revision(locked: Goal, changed: list[str]) -> None:
+        after = {name: getattr(locked, name) for name in GOAL_FIELDS}
+        _revision_add(
+            plan=locked.care_plan,
+            actor=actor,
+            summary=f"Edited goal {locked.pk}",
+            changes={"goals": [{"id": locked.pk, "fields": field_changes(stored, after, changed)}]},
+        )
 
     # The plan is locked with the goal: its revisions are numbered one at a time.
     return versioned_update(
@@ -255,7 +309,7 @@ def goal_update(*, actor: User, goal: Goal, version: int, **fields: Any) -> Goal
         noun="goal",
         patient_id=lambda goal: goal.care_plan.patient_id,
         validate=_full_clean,
-        lock=lambda: Goal.objects.select_for_update().select_related("care_plan").get(pk=goal.pk),
+        lock=lock,
         audited_values=("status",),
         after_change=add_revision,
     )

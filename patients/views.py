@@ -184,7 +184,10 @@ def care_plan_history(request: AuthenticatedHttpRequest, patient_id: int) -> Htt
         object_id=patient.pk,
         patient_id=patient.pk,
     )
-    revisions = Paginator(selectors.care_plan_revisions(patient=patient), 50).get_page(
+    # 20 a page: a revision from before issue 10 holds a copy of the whole plan.
+    revisions = Paginator(selectors.care_plan_revisions(patient=patient), 20).get_page(
         request.GET.get("page")
     )
+    for revision in revisions:
+        selectors.revision_describe(revision)
     return render(request, "patients/care_plan_history.html", {"patient": patient, "page": revisions})

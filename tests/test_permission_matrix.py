@@ -10,6 +10,7 @@ written nothing: the row count of every model's table is the same after it as ju
 except the few rows named in rows_a_refusal_may_write.
 """
 
+import datetime
 import functools
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model, Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from flags.models import Notification
 from tests.careteam.factories import PASSWORD, UserFactory
@@ -97,7 +99,8 @@ def care_plan_form(w):
         "version": "1",
         "medication_interventions": "",
         "case_management_interventions": "",
-        "next_review_date": "2027-01-15",
+        # Ahead of today: a review date is never set in the past.
+        "next_review_date": (timezone.localdate() + datetime.timedelta(days=45)).isoformat(),
     }
 
 
@@ -373,6 +376,13 @@ MATRIX = [
         expect(team=404, psychiatrist=302, admin=404, outsider=404, anonymous=PAGE_ANON),
     ),
     (
+        "notifications_read_all",
+        "post",
+        None,
+        None,
+        expect(team=302, admin=302, outsider=302, anonymous=PAGE_ANON),
+    ),
+    (
         "notification_preferences",
         "get",
         None,
@@ -451,6 +461,13 @@ MATRIX = [
         expect(team=200, admin=404, outsider=404, anonymous=API_ANON),
     ),
     ("api_notifications", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    (
+        "api_notifications_read_all",
+        "post",
+        None,
+        None,
+        expect(team=200, admin=200, outsider=200, anonymous=API_ANON),
+    ),
     (
         "api_notification_read",
         "post",

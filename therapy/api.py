@@ -2,10 +2,12 @@
 team, 403 for the wrong role, before the input is read), parses with a serializer, writes through
 therapy.services and audits every read."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +16,7 @@ from rest_framework.views import APIView
 from careteam import audit
 from careteam.api_common import based_on_version
 from careteam.http import AuthenticatedRequest
+from careteam.models import User
 from patients import access as patient_access
 from patients.api_base import PatientRecordListView
 from patients.models import Patient
@@ -22,6 +25,7 @@ from . import selectors, services
 from .models import Instrument
 from .serializers import (
     AssessmentSerializer,
+    EnteredInErrorSerializer,
     ProgressNoteSerializer,
     PsychotherapyNoteSerializer,
     TherapyCourseSerializer,
@@ -276,3 +280,71 @@ class AssessmentDetailView(APIView):
             patient_id=patient.pk,
         )
         return Response(AssessmentSerializer(assessment).data)
+
+
+# --- corrections: entered in error ------------------------------------------------------------
+
+
+class _EnteredInErrorView(APIView):
+    """POST ``{"reason"}``: mark the record entered in error. 200 with the record; its author
+    only (others on the team 403, off the team 404); without a reason 400 and nothing written."""
+
+    serializer_class = EnteredInErrorSerializer
+    response_serializer: type[serializers.BaseSerializer]
+
+    def rows(self, patient: Patient) -> QuerySet:
+        raise NotImplementedError
+
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+        record = get_object_or_404(self.rows(patient), pk=record_id)
+        serializer = EnteredInErrorSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.mark(actor=request.user, record=record, reason=serializer.validated_data.get("reason", ""))
+        record = self.rows(patient).get(pk=record.pk)
+        return Response(self.response_serializer(record).data)
+
+
+class AssessmentEnteredInErrorView(_EnteredInErrorView):
+    response_serializer = AssessmentSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        return selectors.assessments(patient=patient)
+
+    @extend_schema(request=EnteredInErrorSerializer, responses=AssessmentSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        return super().post(request, patient_id, record_id)
+
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
+        services.assessment_enter_in_error(actor=actor, assessment=record, reason=reason)
+
+
+class TherapySessionEnteredInErrorView(_EnteredInErrorView):
+    response_serializer = TherapySessionSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        return selectors.sessions(patient=patient)
+
+    @extend_schema(request=EnteredInErrorSerializer, responses=TherapySessionSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        return super().post(request, patient_id, record_id)
+
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
+        services.therapy_session_enter_in_error(actor=actor, session=record, reason=reason)
+
+
+class ProgressNoteEnteredInErrorView(_EnteredInErrorView):
+    response_serializer = ProgressNoteSerializer
+
+    def rows(self, patient: Patient) -> QuerySet:
+        return selectors.progress_notes(patient=patient)
+
+    @extend_schema(request=EnteredInErrorSerializer, responses=ProgressNoteSerializer)
+    def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
+        return super().post(request, patient_id, record_id)
+
+    def mark(self, *, actor: User, record: Any, reason: str) -> None:
+        services.progress_note_enter_in_error(actor=actor, note=record, reason=reason)

@@ -8,6 +8,7 @@ from .models import (
     MAX_ALLIANCE_RATING,
     MAX_PLANNED_SESSIONS,
     MAX_SESSION_MINUTES,
+    NOTE_TEXT_MAX,
     Modality,
     TherapyCourse,
     TherapySession,
@@ -98,6 +99,7 @@ class ProgressNoteForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         strip=False,
+        max_length=NOTE_TEXT_MAX,
         label="Progress note",
         help_text="Visible to the whole care team.",
     )
@@ -114,6 +116,7 @@ class PsychotherapyNoteForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         strip=False,
+        max_length=NOTE_TEXT_MAX,
         label="Psychotherapy note",
         help_text="Private: only you can ever read this note.",
     )

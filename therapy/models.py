@@ -9,11 +9,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from careteam.records import REASON_MAX, Correctable
+
 from . import scoring
 
 MAX_SESSION_MINUTES = 480
 MAX_PLANNED_SESSIONS = 100
 MAX_ALLIANCE_RATING = 10
+# The longest free text a note may hold (progress and psychotherapy notes): enforced by the page
+# forms, the API serializers (stated in the OpenAPI schema) and the services.
+NOTE_TEXT_MAX = 10_000
+
+
+class TherapyCorrectable(Correctable):
+    """careteam.records.Correctable, with a database default on the reason so that code of the
+    previous release can still insert rows while the new columns are being rolled out."""
+
+    entered_in_error_reason = models.CharField(max_length=REASON_MAX, blank=True, db_default="")
+
+    class Meta:
+        abstract = True
 
 
 class Modality(models.TextChoices):
@@ -63,7 +78,7 @@ class TherapyCourse(models.Model):
         return f"Therapy course {self.pk} of patient {self.patient_id}"
 
 
-class TherapySession(models.Model):
+class TherapySession(TherapyCorrectable):
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"
         VIDEO = "video", "Video"
@@ -136,13 +151,19 @@ class TherapySession(models.Model):
     def session_number(self) -> int | None:
         """ "Session N" of its course for an attended session, from the selector's annotation."""
         ordinal = getattr(self, "attended_ordinal", None)
-        if not ordinal or self.course_id is None or self.attendance != self.Attendance.ATTENDED:
+        if (
+            not ordinal
+            or self.course_id is None
+            or self.attendance != self.Attendance.ATTENDED
+            or self.entered_in_error
+        ):
             return None
         return ordinal
 
 
-class ProgressNote(models.Model):
-    """A note for the whole care team. Notes are not edited: a correction is a new note."""
+class ProgressNote(TherapyCorrectable):
+    """A note for the whole care team. Notes are not edited: a wrong one is marked entered in
+    error and a new note written."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="progress_notes")
     session = models.ForeignKey(
@@ -213,7 +234,7 @@ def _bands_hold() -> Q:
     )
 
 
-class Assessment(models.Model):
+class Assessment(TherapyCorrectable):
     """One completed PHQ-9 or GAD-7: the item answers and their score."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="assessments")

@@ -2,6 +2,7 @@
 psychotherapy notes, to one author) and load related rows up front, so a list costs the same
 number of queries whatever its length."""
 
+import datetime
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -11,8 +12,10 @@ from django.http import Http404
 
 from careteam import audit
 from careteam.models import User
+from careteam.records import counted
 from patients.models import Patient
 
+from . import scoring
 from .models import (
     Assessment,
     Instrument,
@@ -26,11 +29,17 @@ ATTENDED = TherapySession.Attendance.ATTENDED
 
 
 def courses(*, patient: Patient) -> QuerySet[TherapyCourse]:
-    """The patient's courses, newest first, each with ``attended_count``."""
+    """The patient's courses, newest first, each with ``attended_count`` (sessions entered in
+    error not counted)."""
     return (
         TherapyCourse.objects.filter(patient=patient)
         .select_related("therapist")
-        .annotate(attended_count=Count("sessions", filter=Q(sessions__attendance=ATTENDED)))
+        .annotate(
+            attended_count=Count(
+                "sessions",
+                filter=Q(sessions__attendance=ATTENDED, sessions__entered_in_error_at__isnull=True),
+            )
+        )
         .order_by("-start_date", "-id")
     )
 
@@ -40,7 +49,8 @@ def _attended_ordinal() -> Coalesce:
     id): for an attended session, its number in the course. Computed in the same SQL statement
     as the list, and unaffected by filtering or paging the outer query."""
     earlier = (
-        TherapySession.objects.filter(course=OuterRef("course"), attendance=ATTENDED)
+        counted(TherapySession.objects)
+        .filter(course=OuterRef("course"), attendance=ATTENDED)
         .filter(
             Q(starts_at__lt=OuterRef("starts_at"))
             | Q(starts_at=OuterRef("starts_at"), id__lte=OuterRef("id"))
@@ -136,9 +146,11 @@ class MeasureTrend:
 
 def measure_trends(*, patient: Patient) -> list[MeasureTrend]:
     """PHQ-9 and GAD-7 trends in two queries: per instrument the first and latest (by date, then
-    id) and how many there are, then those rows themselves."""
+    id) and how many there are, then those rows themselves. Measures entered in error count
+    nowhere here."""
     ranked = (
-        Assessment.objects.filter(patient=patient)
+        counted(Assessment.objects)
+        .filter(patient=patient)
         .values("instrument")
         .annotate(
             first_id=Subquery(_edge(patient, ascending=True)),
@@ -174,7 +186,35 @@ class _IdRow(TypedDict):
 def _edge(patient: Patient, *, ascending: bool) -> QuerySet[Assessment, _IdRow]:
     order = ("administered_on", "id") if ascending else ("-administered_on", "-id")
     return (
-        Assessment.objects.filter(patient=patient, instrument=OuterRef("instrument"))
+        counted(Assessment.objects)
+        .filter(patient=patient, instrument=OuterRef("instrument"))
         .order_by(*order)
         .values("id")[:1]
     )
+
+
+def latest_contact_at(patient_id: int) -> datetime.datetime | None:
+    """The start of the patient's latest counted attended session: therapy's contact source for
+    the registry (registered in TherapyConfig.ready)."""
+    return (
+        counted(TherapySession.objects)
+        .filter(patient_id=patient_id, attendance=TherapySession.Attendance.ATTENDED)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+
+
+def safety_answer_latest(patient_id: int) -> datetime.date | None:
+    """The date of the latest counted PHQ-9 with item 9 above 0 (None: none)."""
+    rows = (
+        counted(Assessment.objects)
+        .filter(patient_id=patient_id, instrument=Instrument.PHQ9)
+        .order_by("-administered_on", "-id")
+        .values_list("administered_on", "answers")
+    )
+    item = scoring.PHQ9_SELF_HARM_ITEM - 1
+    for on, answers in rows.iterator():
+        if isinstance(answers, list) and len(answers) > item and answers[item] > 0:
+            return on
+    return None

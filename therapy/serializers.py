@@ -6,9 +6,11 @@ from typing import Any
 from rest_framework import serializers
 
 from careteam.api_common import ModelSerializer, PlausibleDateField, PlausibleDateTimeField
+from careteam.records import REASON_MAX
 
 from . import scoring
 from .models import (
+    NOTE_TEXT_MAX,
     Assessment,
     Instrument,
     Modality,
@@ -17,6 +19,38 @@ from .models import (
     TherapyCourse,
     TherapySession,
 )
+
+IN_ERROR_FIELDS = [
+    "entered_in_error",
+    "entered_in_error_reason",
+    "entered_in_error_at",
+    "entered_in_error_by",
+]
+
+
+class CorrectableFields(ModelSerializer):
+    """What a record marked entered in error shows: that it was, why, when and by whom."""
+
+    entered_in_error = serializers.BooleanField(
+        read_only=True, help_text="Marked entered in error: shown struck through, counted nowhere."
+    )
+    entered_in_error_reason = serializers.CharField(read_only=True)
+    entered_in_error_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    entered_in_error_by = serializers.IntegerField(
+        source="entered_in_error_by_id", read_only=True, allow_null=True, help_text="Who marked it (user id)."
+    )
+
+
+class EnteredInErrorSerializer(serializers.Serializer):
+    """POST …/entered-in-error/: why the record is wrong (required)."""
+
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=REASON_MAX,
+        help_text="Why this record is wrong (required).",
+    )
 
 
 class TherapyCourseSerializer(ModelSerializer):
@@ -48,7 +82,7 @@ class TherapyCourseSerializer(ModelSerializer):
         read_only_fields = ["id", "patient", "therapist", "created_at", "updated_at"]
 
 
-class TherapySessionSerializer(ModelSerializer):
+class TherapySessionSerializer(CorrectableFields):
     course = serializers.IntegerField(
         source="course_id",
         required=False,
@@ -95,6 +129,7 @@ class TherapySessionSerializer(ModelSerializer):
             "version",
             "created_at",
             "updated_at",
+            *IN_ERROR_FIELDS,
         ]
         read_only_fields = ["id", "patient", "therapist", "version", "created_at", "updated_at"]
 
@@ -114,24 +149,24 @@ class TherapySessionUpdateSerializer(serializers.Serializer):
     )
 
 
-class ProgressNoteSerializer(ModelSerializer):
+class ProgressNoteSerializer(CorrectableFields):
     session = serializers.IntegerField(
         source="session_id",
         required=False,
         allow_null=True,
         help_text="Id of one of this patient's sessions (optional).",
     )
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=NOTE_TEXT_MAX)
     author_name = serializers.CharField(source="author.get_full_name", read_only=True)
 
     class Meta:
         model = ProgressNote
-        fields = ["id", "patient", "session", "author", "author_name", "text", "created_at"]
+        fields = ["id", "patient", "session", "author", "author_name", "text", "created_at", *IN_ERROR_FIELDS]
         read_only_fields = ["id", "patient", "author", "created_at"]
 
 
 class PsychotherapyNoteSerializer(ModelSerializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=NOTE_TEXT_MAX)
 
     class Meta:
         model = PsychotherapyNote
@@ -151,12 +186,15 @@ class AnswersField(serializers.ListField):
         return list(data)  # checked item by item in scoring.answer_errors, via the service
 
 
-class AssessmentSerializer(ModelSerializer):
+class AssessmentSerializer(CorrectableFields):
     instrument = serializers.ChoiceField(choices=Instrument.choices)
     answers = AnswersField(
         help_text="One answer per item in questionnaire order, each 0–3 (9 for PHQ-9, 7 for GAD-7)."
     )
-    administered_on = PlausibleDateField(required=False, help_text="Defaults to today; not in the future.")
+    administered_on = PlausibleDateField(
+        required=False,
+        help_text="Defaults to today; not in the future, nor before the patient's date of birth.",
+    )
     severity_label = serializers.SerializerMethodField()
 
     class Meta:
@@ -172,6 +210,7 @@ class AssessmentSerializer(ModelSerializer):
             "administered_on",
             "recorded_by",
             "created_at",
+            *IN_ERROR_FIELDS,
         ]
         read_only_fields = ["id", "patient", "total", "severity", "recorded_by", "created_at"]
 

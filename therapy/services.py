@@ -6,23 +6,25 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from careteam import audit
 from careteam.models import User
+from careteam.records import counted, date_errors, entered_in_error_mark
 from careteam.versioning import versioned_update
 from flags import services as flag_services
 from flags.models import Flag
 from patients import summary
 from patients.models import Patient
 
-from . import scoring
+from . import scoring, selectors
 from .models import (
     MAX_ALLIANCE_RATING,
     MAX_PLANNED_SESSIONS,
     MAX_SESSION_MINUTES,
+    NOTE_TEXT_MAX,
     Assessment,
     Instrument,
     Modality,
@@ -53,6 +55,10 @@ def _choice(errors: Errors, field: str, value: Any, choices: type[models.TextCho
         errors[field] = [f"Choose a {noun}: {', '.join(choices.values)}."]
 
 
+def _born(patient: Patient) -> datetime.date | None:
+    return getattr(patient, "date_of_birth", None)
+
+
 # --- courses ----------------------------------------------------------------------------------
 
 
@@ -64,6 +70,10 @@ def _course_errors(course: TherapyCourse) -> Errors:
         errors["planned_sessions"] = [f"Plan between 1 and {MAX_PLANNED_SESSIONS} sessions."]
     if not isinstance(course.start_date, datetime.date):
         errors["start_date"] = ["Give the date the course starts."]
+    else:  # a course may be planned to start later
+        errors.update(
+            date_errors(course.start_date, field="start_date", born=_born(course.patient), happened=False)
+        )
     return errors
 
 
@@ -152,9 +162,15 @@ def therapy_course_update(
 
 def _session_errors(session: TherapySession) -> Errors:
     errors: Errors = {}
+    if session.entered_in_error:
+        errors[NON_FIELD_ERRORS] = ["This session is marked entered in error: it cannot be changed."]
     attended = TherapySession.Attendance.ATTENDED
     if not isinstance(session.starts_at, datetime.datetime) or timezone.is_naive(session.starts_at):
         errors["starts_at"] = ["Give the session's date and time."]
+    elif problems := date_errors(
+        timezone.localdate(session.starts_at), field="starts_at", born=_born(session.patient), happened=False
+    ):
+        errors.update(problems)
     elif (
         session.attendance in (attended, TherapySession.Attendance.NO_SHOW)
         and session.starts_at > timezone.now()
@@ -264,6 +280,8 @@ def therapy_session_update(
 def _text_errors(text: Any) -> Errors:
     if not isinstance(text, str) or not text.strip():
         return {"text": ["Write the note."]}
+    if len(text.strip()) > NOTE_TEXT_MAX:
+        return {"text": [f"Keep the note to {NOTE_TEXT_MAX} characters (it has {len(text.strip())})."]}
     return {}
 
 
@@ -336,6 +354,8 @@ def assessment_record(
         errors["administered_on"] = ["Give the date as YYYY-MM-DD."]
     elif administered_on > today:
         errors["administered_on"] = ["The date it was completed cannot be in the future."]
+    else:
+        errors.update(date_errors(administered_on, field="administered_on", born=_born(patient), today=today))
     if errors:
         raise ValidationError(errors)
     result = scoring.score(instrument, list(answers))
@@ -390,7 +410,8 @@ def _flag_missed_sessions(session: TherapySession) -> None:
     if session.attendance != TherapySession.Attendance.NO_SHOW:
         return
     recent = list(
-        TherapySession.objects.filter(
+        counted(TherapySession.objects)
+        .filter(
             patient_id=session.patient_id,
             attendance__in=[TherapySession.Attendance.ATTENDED, TherapySession.Attendance.NO_SHOW],
         )
@@ -401,7 +422,7 @@ def _flag_missed_sessions(session: TherapySession) -> None:
         attendance != TherapySession.Attendance.NO_SHOW for _, attendance in recent
     ):
         return
-    run = TherapySession.objects.filter(patient_id=session.patient_id)
+    run = counted(TherapySession.objects).filter(patient_id=session.patient_id)
     last_attended = (
         run.filter(attendance=TherapySession.Attendance.ATTENDED).order_by("-starts_at", "-id").first()
     )
@@ -429,7 +450,7 @@ def _flag_no_improvement(patient: Patient, *, today: datetime.date | None = None
     """In treatment NO_IMPROVEMENT_WEEKS or more (counted from the baseline PHQ-9) and the latest
     PHQ-9 neither in remission (< 5) nor down by half from the baseline: a flag for psychiatric
     review, once per baseline. Checked when a PHQ-9 is recorded and daily by a beat job."""
-    phq9 = Assessment.objects.filter(patient=patient, instrument=Instrument.PHQ9)
+    phq9 = counted(Assessment.objects).filter(patient=patient, instrument=Instrument.PHQ9)
     baseline = phq9.order_by("administered_on", "id").first()
     latest = phq9.order_by("-administered_on", "-id").first()
     if baseline is None or latest is None or baseline.pk == latest.pk:
@@ -461,8 +482,10 @@ def phq9_review_flags_raise(*, today: datetime.date | None = None) -> int:
     and who has no review flag for that baseline yet. Returns how many flags it raised."""
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(weeks=settings.NO_IMPROVEMENT_WEEKS)
-    baselines = Assessment.objects.filter(instrument=Instrument.PHQ9).order_by(
-        "patient_id", "administered_on", "id"
+    baselines = (
+        counted(Assessment.objects)
+        .filter(instrument=Instrument.PHQ9)
+        .order_by("patient_id", "administered_on", "id")
     )
     raised = 0
     seen: set[int] = set()
@@ -481,3 +504,96 @@ def phq9_review_flags_raise(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             raised += _flag_no_improvement(Patient.objects.get(pk=patient_id), today=today)
     return raised
+
+
+# --- corrections: entered in error -------------------------------------------------------------
+# Only the record's author may mark it (patients.access has already answered 404 off the team).
+# The record stays, struck through; everything it counted in is worked out again without it, and
+# the flags a rule raised from it are resolved.
+
+
+def entered_in_error_check(*, actor: User, author_id: int, noun: str) -> None:
+    """Raise PermissionDenied unless ``actor`` wrote the record (the one rule for all three)."""
+    if actor.pk != author_id:
+        raise PermissionDenied(f"Only the person who recorded this {noun} may mark it entered in error.")
+
+
+def _in_error_flags_resolve(
+    *, actor: User, patient_id: int, source_type: str, source_id: int, noun: str
+) -> None:
+    flag_services.flags_resolve_for_record(
+        actor=actor,
+        patient_id=patient_id,
+        source_type=source_type,
+        source_id=source_id,
+        note=f"Raised from {noun} that was marked entered in error.",
+        rules_only=True,
+    )
+
+
+@transaction.atomic
+def assessment_enter_in_error(*, actor: User, assessment: Assessment, reason: Any) -> Assessment:
+    """Mark a PHQ-9 / GAD-7 entered in error (its recorder only): the registry's baseline,
+    latest and count for the instrument and the latest item-9 answer are worked out again, and
+    the flags a rule raised from it (item 9, not improving) are resolved."""
+    record = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    entered_in_error_check(actor=actor, author_id=record.recorded_by_id, noun="questionnaire")
+    entered_in_error_mark(
+        actor=actor, record=record, reason=reason, object_type="assessment", patient_id=record.patient_id
+    )
+    measures = counted(Assessment.objects).filter(patient_id=record.patient_id, instrument=record.instrument)
+    summary.measures_reset(
+        patient_id=record.patient_id,
+        instrument=record.instrument,
+        measures=list(measures.values_list("administered_on", "total")),
+    )
+    if record.instrument == Instrument.PHQ9:
+        summary.safety_answer_reset(
+            patient_id=record.patient_id, on=selectors.safety_answer_latest(record.patient_id)
+        )
+    _in_error_flags_resolve(
+        actor=actor,
+        patient_id=record.patient_id,
+        source_type="assessment",
+        source_id=record.pk,
+        noun=f"a {record.get_instrument_display()}",
+    )
+    return record
+
+
+@transaction.atomic
+def therapy_session_enter_in_error(*, actor: User, session: TherapySession, reason: Any) -> TherapySession:
+    """Mark a session entered in error (its therapist only): the registry's last contact is
+    worked out again and the flags a rule raised from it (missed sessions) are resolved."""
+    record = TherapySession.objects.select_for_update().get(pk=session.pk)
+    entered_in_error_check(actor=actor, author_id=record.therapist_id, noun="session")
+    entered_in_error_mark(
+        actor=actor, record=record, reason=reason, object_type="therapysession", patient_id=record.patient_id
+    )
+    summary.contact_recompute(patient_id=record.patient_id)
+    _in_error_flags_resolve(
+        actor=actor,
+        patient_id=record.patient_id,
+        source_type="therapysession",
+        source_id=record.pk,
+        noun="a therapy session",
+    )
+    return record
+
+
+@transaction.atomic
+def progress_note_enter_in_error(*, actor: User, note: ProgressNote, reason: Any) -> ProgressNote:
+    """Mark a progress note entered in error (its author only); a correct note is a new note."""
+    record = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    entered_in_error_check(actor=actor, author_id=record.author_id, noun="progress note")
+    entered_in_error_mark(
+        actor=actor, record=record, reason=reason, object_type="progressnote", patient_id=record.patient_id
+    )
+    _in_error_flags_resolve(
+        actor=actor,
+        patient_id=record.patient_id,
+        source_type="progressnote",
+        source_id=record.pk,
+        noun="a progress note",
+    )
+    return record

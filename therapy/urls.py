@@ -40,6 +40,21 @@ urlpatterns = [
         views.therapy_psychotherapy_note_detail,
         name="therapy_psychotherapy_note_detail",
     ),
+    path(
+        f"{P}assessments/<int:record_id>/entered-in-error/",
+        views.therapy_assessment_entered_in_error,
+        name="therapy_assessment_entered_in_error",
+    ),
+    path(
+        f"{P}sessions/<int:record_id>/entered-in-error/",
+        views.therapy_session_entered_in_error,
+        name="therapy_session_entered_in_error",
+    ),
+    path(
+        f"{P}progress-notes/<int:record_id>/entered-in-error/",
+        views.therapy_progress_note_entered_in_error,
+        name="therapy_progress_note_entered_in_error",
+    ),
     # --- API ------------------------------------------------------------------------------------
     path(f"{A}therapy-courses/", api.TherapyCourseListView.as_view(), name="api_therapy_course_list"),
     path(
@@ -74,5 +89,20 @@ urlpatterns = [
         f"{A}assessments/<int:assessment_id>/",
         api.AssessmentDetailView.as_view(),
         name="api_assessment_detail",
+    ),
+    path(
+        f"{A}assessments/<int:record_id>/entered-in-error/",
+        api.AssessmentEnteredInErrorView.as_view(),
+        name="api_assessment_entered_in_error",
+    ),
+    path(
+        f"{A}therapy-sessions/<int:record_id>/entered-in-error/",
+        api.TherapySessionEnteredInErrorView.as_view(),
+        name="api_therapy_session_entered_in_error",
+    ),
+    path(
+        f"{A}progress-notes/<int:record_id>/entered-in-error/",
+        api.ProgressNoteEnteredInErrorView.as_view(),
+        name="api_progress_note_entered_in_error",
     ),
 ]

@@ -1,20 +1,27 @@
 """Therapy pages. Each starts with careteam.access (404 off the team, 403 for the wrong role),
 then form → service → redirect with a message; refused input re-renders the form with 400."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from careteam import access, audit
 from careteam.http import AuthenticatedHttpRequest
+from careteam.records import REASON_MAX
 from careteam.roles import Perm
 from careteam.viewutils import call_service, form_data, render_form
 from patients import access as patient_access
+from patients.models import Patient
 
 from . import scoring, selectors, services
 from .forms import (
@@ -68,6 +75,7 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
         "trends": selectors.measure_trends(patient=patient),
         "can_record_therapy": access.can(request.user, Perm.RECORD_THERAPY),
         "instruments": Instrument.choices,
+        "reason_max": REASON_MAX,
     }
     return render(request, "therapy/overview.html", context)
 
@@ -194,7 +202,15 @@ def therapy_session_edit(request: AuthenticatedHttpRequest, patient_id: int, ses
             messages.success(request, "Session saved.")
             return redirect("therapy_overview", patient_id=patient.pk)
     return render_form(
-        request, "therapy/session_form.html", {"form": form, "patient": patient, "session": session}
+        request,
+        "therapy/session_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "session": session,
+            "may_mark_in_error": session.therapist_id == request.user.pk,
+            "reason_max": REASON_MAX,
+        },
     )
 
 
@@ -284,6 +300,9 @@ def therapy_assessment_detail(
             "patient": patient,
             "assessment": assessment,
             "severity_label": scoring.SEVERITY_LABELS[assessment.severity],
+            "may_mark_in_error": assessment.recorded_by_id == request.user.pk
+            and not assessment.entered_in_error,
+            "reason_max": REASON_MAX,
         },
     )
 
@@ -342,3 +361,100 @@ def therapy_psychotherapy_note_detail(
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
     note = selectors.psychotherapy_note_open(actor=request.user, patient=patient, note_id=note_id)
     return render(request, "therapy/psychotherapy_note_detail.html", {"patient": patient, "note": note})
+
+
+# --- corrections: entered in error (the record's author only) ----------------------------------
+
+
+def _entered_in_error_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    patient: Patient,
+    record: Any,
+    author_id: int,
+    noun: str,
+    description: str,
+    mark: Callable[..., Any],
+    back: str,
+) -> HttpResponse:
+    """GET: the form (reason required). POST: mark the record, back to ``back`` with a message;
+    without a reason 400 with the form again and nothing written. Others than the author: 403."""
+    services.entered_in_error_check(actor=request.user, author_id=author_id, noun=noun)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            mark(actor=request.user, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            errors = [message for messages_ in exc.message_dict.values() for message in messages_]
+        else:
+            messages.success(request, f"The {noun} is marked entered in error.")
+            return redirect(back)
+    context = {
+        "patient": patient,
+        "record": record,
+        "noun": noun,
+        "description": description,
+        "back": back,
+        "in_error_errors": errors,
+        "reason_max": REASON_MAX,
+    }
+    return render(request, "therapy/entered_in_error_form.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def therapy_assessment_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, record_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    assessment = get_object_or_404(selectors.assessments(patient=patient), pk=record_id)
+    return _entered_in_error_page(
+        request,
+        patient=patient,
+        record=assessment,
+        author_id=assessment.recorded_by_id,
+        noun="questionnaire",
+        description=f"{assessment.get_instrument_display()} of {assessment.administered_on:%Y-%m-%d}, "
+        f"score {assessment.total}.",
+        mark=lambda **kw: services.assessment_enter_in_error(assessment=assessment, **kw),
+        back=reverse("therapy_assessment_detail", args=[patient.pk, assessment.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def therapy_session_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, record_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    session = get_object_or_404(selectors.sessions(patient=patient), pk=record_id)
+    return _entered_in_error_page(
+        request,
+        patient=patient,
+        record=session,
+        author_id=session.therapist_id,
+        noun="session",
+        description=f"The session of {timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} "
+        f"({session.get_attendance_display().lower()}).",
+        mark=lambda **kw: services.therapy_session_enter_in_error(session=session, **kw),
+        back=reverse("therapy_overview", args=[patient.pk]) + "#sessions-heading",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def therapy_progress_note_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, record_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    note = get_object_or_404(selectors.progress_notes(patient=patient), pk=record_id)
+    return _entered_in_error_page(
+        request,
+        patient=patient,
+        record=note,
+        author_id=note.author_id,
+        noun="progress note",
+        description=f"Your progress note of {timezone.localtime(note.created_at):%Y-%m-%d %H:%M}.",
+        mark=lambda **kw: services.progress_note_enter_in_error(note=note, **kw),
+        back=reverse("therapy_overview", args=[patient.pk]) + "#notes-heading",
+    )

@@ -1,6 +1,6 @@
 """Case management in the integrated views: timeline entries (needs assessments and every step
-of every referral; notes are free text: not shown) and team figures (referral completion, why
-referrals fail)."""
+of every referral; notes are free text: not shown; a record entered in error stays, marked) and
+team figures (referral completion, why referrals fail; records entered in error left out)."""
 
 import datetime
 from collections import Counter
@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
 
+from careteam.records import counted
 from casemanagement.models import NeedAssessment, Referral, ReferralStatusChange
 from insights.entries import Cursor, Entry, short, start_of_day, window_q
 from insights.figures import day_bounds, figure
@@ -36,7 +37,7 @@ def timeline_entries(
                 before=before,
             )
         )
-        .only("id", "assessed_on", "domain", "priority", "status", "assessed_by")
+        .only("id", "assessed_on", "domain", "priority", "status", "assessed_by", "entered_in_error_at")
         .order_by("-assessed_on", "-id")[:limit]
     )
     # No patient column on the history: the join goes through the referral's (patient, created)
@@ -62,6 +63,7 @@ def timeline_entries(
             "reason",
             "changed_by",
             "referral",
+            "referral__entered_in_error_at",
             "referral__resource",
             "referral__resource__name",
         )
@@ -81,6 +83,7 @@ def timeline_entries(
             url=page,
             source="case_management.need",
             id=need.pk,
+            entered_in_error=need.entered_in_error,
         )
         for need in needs
     ]
@@ -106,6 +109,7 @@ def timeline_entries(
                 ),
                 source="case_management.referral",
                 id=step.pk,
+                entered_in_error=step.referral.entered_in_error,
             )
         )
     return entries
@@ -119,7 +123,7 @@ def team_metrics(*, patient_ids: Any, start: datetime.date, end: datetime.date) 
     low, high = day_bounds(start, end)
     completed = ReferralStatusChange.objects.filter(referral=OuterRef("pk"), to_status="completed")
     rows = list(
-        Referral.objects.filter(patient_id__in=patient_ids)
+        counted(Referral.objects.filter(patient_id__in=patient_ids))
         .annotate(
             ended_at=Min("history__changed_at", filter=Q(history__to_status__in=END_STATES)),
             was_completed=Exists(completed),

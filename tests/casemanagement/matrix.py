@@ -8,7 +8,7 @@ get 404. The directory: any clinician or admin reads; case managers and admins c
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casemanagement import services
-from tests.casemanagement.factories import make_referral, make_resource
+from tests.casemanagement.factories import make_contact, make_need, make_referral, make_resource
 from tests.matrix import API_ANON, PAGE_ANON, expect
 
 CSV = b"name,category,address\nHope House,housing,1 Elm St\nFood Share,food,2 Oak Ave\n"
@@ -21,6 +21,31 @@ def patient_kwargs(w):
 def referral_kwargs(w):
     referral = make_referral(actor=w.case_manager, patient=w.patient)
     return {"patient_id": w.patient.pk, "referral_id": referral.pk}
+
+
+def carmens_need(w):
+    """Records Carmen (the case manager) wrote: only she may mark them entered in error."""
+    return {"patient_id": w.patient.pk, "record_id": make_need(actor=w.case_manager, patient=w.patient).pk}
+
+
+def carmens_contact(w):
+    return {"patient_id": w.patient.pk, "record_id": make_contact(actor=w.case_manager, patient=w.patient).pk}
+
+
+def carmens_referral(w):
+    return {
+        "patient_id": w.patient.pk,
+        "record_id": make_referral(actor=w.case_manager, patient=w.patient).pk,
+    }
+
+
+def in_error_reason(w):
+    return {"reason": "Recorded for the wrong patient"}
+
+
+AUTHOR_PAGE = expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=PAGE_ANON)
+AUTHOR_PAGE_POST = expect(team=403, case_manager=302, admin=404, outsider=404, anonymous=PAGE_ANON)
+AUTHOR_API = expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=API_ANON)
 
 
 def resource_kwargs(w):
@@ -130,6 +155,18 @@ MATRIX = [
         lambda w: {"status": "sent"},
         expect(team=403, case_manager=302, admin=404, outsider=404, anonymous=PAGE_ANON),
     ),
+    *(
+        entry
+        for name, kwargs in (
+            ("casemanagement_need_entered_in_error", carmens_need),
+            ("casemanagement_contact_entered_in_error", carmens_contact),
+            ("casemanagement_referral_entered_in_error", carmens_referral),
+        )
+        for entry in (
+            (name, "get", kwargs, None, AUTHOR_PAGE),
+            (name, "post", kwargs, in_error_reason, AUTHOR_PAGE_POST),
+        )
+    ),
     (
         "casemanagement_follow_ups",
         "get",
@@ -140,6 +177,7 @@ MATRIX = [
     # --- pages: the directory and its imports -------------------------------------------------
     ("casemanagement_resource_list", "get", None, None, ALL_STAFF_PAGE),
     ("casemanagement_resource_detail", "get", resource_kwargs, None, ALL_STAFF_PAGE),
+    ("casemanagement_resource_search", "get", None, None, ALL_STAFF_PAGE),
     ("casemanagement_resource_create", "get", None, None, MANAGERS_PAGE),
     (
         "casemanagement_resource_create",
@@ -198,6 +236,9 @@ MATRIX = [
         lambda w: {"status": "sent", "note": "Faxed"},
         expect(team=403, case_manager=200, admin=404, outsider=404, anonymous=API_ANON),
     ),
+    ("api_need_entered_in_error", "post", carmens_need, in_error_reason, AUTHOR_API),
+    ("api_contact_entered_in_error", "post", carmens_contact, in_error_reason, AUTHOR_API),
+    ("api_referral_entered_in_error", "post", carmens_referral, in_error_reason, AUTHOR_API),
     (
         "api_follow_up_list",
         "get",

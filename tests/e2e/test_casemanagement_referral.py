@@ -1,6 +1,6 @@
 """Carmen, the case manager, imports a few community resources from a CSV file and reads the
 import report, then refers Jordan Avery to a housing resource and follows the referral from
-draft to sent to accepted, seeing each step in its history."""
+draft to sent to accepted, seeing each step in its history; then marks it entered in error."""
 
 import pytest
 from playwright.sync_api import expect
@@ -60,7 +60,9 @@ def test_case_manager_imports_resources_and_follows_a_referral(
     expect(page.get_by_role("link", name="Harbor Housing")).to_be_visible()
     page.goto(f"{base}/patients/{world.patient.pk}/case-management/")
     page.get_by_role("link", name="New referral").click()
-    page.get_by_label("Resource").select_option(label="Harbor Housing")
+    # The resource is found by searching the directory (htmx shows the matches as one types).
+    page.get_by_label("Find a resource").fill("harbor")
+    page.get_by_role("radio", name="Harbor Housing").check()
     page.get_by_label("Follow up on").fill("2030-01-15")
     page.get_by_label("Note").fill("Notice to quit received")
     page.get_by_role("button", name="Save referral").click()
@@ -100,3 +102,17 @@ def test_case_manager_imports_resources_and_follows_a_referral(
     expect(history.nth(2)).to_contain_text("Carmen Lopez")
     referral = Referral.objects.get()
     assert referral.status == "accepted" and referral.patient == world.patient
+
+    # It was the wrong resource after all: Carmen marks the referral entered in error.
+    page.get_by_role("article").filter(has_text="Harbor Housing").get_by_role(
+        "link", name="Entered in error?"
+    ).click()
+    page.get_by_label("Why is this record wrong?").fill("Referred to the wrong service")
+    page.get_by_role("button", name="Mark entered in error").click()
+    expect(page.get_by_text("The referral is marked entered in error.")).to_be_visible()
+    card = page.get_by_role("article").filter(has_text="Harbor Housing")
+    expect(card.locator("strong.in-error")).to_have_text("Entered in error")
+    expect(card).to_contain_text("Referred to the wrong service")
+    expect(card.get_by_label("New status")).to_have_count(0)
+    referral.refresh_from_db()
+    assert referral.entered_in_error

@@ -5,6 +5,7 @@ page agreeing with the API."""
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,11 +47,14 @@ def with_summary(world, *, baseline, latest, count=2, **names):
 
 
 def set_review_date(world, patient, day):
-    """The care plan's next review date, set as a clinician sets it (the service)."""
+    """The care plan's next review date, set as a clinician sets it (the service). A date now
+    past is set on that day, when it was not yet past (a review date is never set in the past)."""
     plan = CarePlan.objects.get(patient=patient)
-    patient_services.care_plan_update(
-        actor=world.therapist, patient=patient, version=plan.version, next_review_date=day
-    )
+    on_the_day = datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(min(on_the_day, timezone.now()), tick=False):
+        patient_services.care_plan_update(
+            actor=world.therapist, patient=patient, version=plan.version, next_review_date=day
+        )
 
 
 def phq9_answers(total: int) -> list[int]:

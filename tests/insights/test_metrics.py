@@ -214,7 +214,8 @@ def test_every_figure_matches_the_hand_count(caseload, api_client):
     assert (f["flag_ack_median_hours"]["numerator"], f["flag_ack_median_hours"]["denominator"]) == (2, 3)
     assert (f["measured_recently"]["numerator"], f["measured_recently"]["denominator"]) == (2, 3)
     assert f["measured_recently"]["value"] == 0.6667
-    assert (f["response_rate"]["numerator"], f["response_rate"]["denominator"]) == (1, 2)
+    # Sam (10 -> 4) is in remission and counts as a responder too (a 60% drop).
+    assert (f["response_rate"]["numerator"], f["response_rate"]["denominator"]) == (2, 2)
     assert (f["remission_rate"]["numerator"], f["remission_rate"]["denominator"]) == (1, 2)
 
 
@@ -230,12 +231,16 @@ def test_outsiders_patients_never_count(caseload, api_client):
 
 
 def test_admin_sees_any_clinicians_aggregates(caseload, api_client):
+    # Fewer than 5 patients, none on the admin's teams: every figure is suppressed (issue 10;
+    # tests/insights/test_metrics_suppression.py shows an admin the figures of 5 or more).
     data = get_figures(api_client, caseload.admin, clinician=caseload.outsider.pk)
     assert data["patients"] == 1
-    assert data["figures"]["adherence_rate"]["denominator"] == 2
+    assert data["figures"]["adherence_rate"]["denominator"] is None
+    assert data["figures"]["adherence_rate"]["suppressed"] is True
     everyone = get_figures(api_client, caseload.admin)
     assert everyone["patients"] == 4
-    assert everyone["figures"]["attendance_rate"]["denominator"] == 8
+    assert everyone["figures"]["attendance_rate"]["denominator"] is None
+    assert everyone["figures"]["attendance_rate"]["suppressed"] is True
 
 
 def test_default_period_is_the_last_90_days(caseload, api_client):
@@ -320,3 +325,57 @@ def test_fixed_number_of_queries_for_5_or_50_patients(world, api_client, django_
     assert data["patients"] == 50
     assert data["figures"]["remission_rate"]["numerator"] == 49
     assert count_queries() == few
+
+
+def test_phq9_outcomes_use_the_treatment_baseline_and_count_remitters_as_responders(world, api_client):
+    """Worked out by hand (period 2026-01-01 to 2026-03-31); the baseline is the first counted
+    PHQ-9 ever, the latest the last counted one up to the period's end, which must be in it.
+
+    A: 20 (2025-10-01) -> 14 -> 9     response (55% below 20), improved (< 10)
+       (from the period's first, 14 -> 9, it would not be a response)
+    B: 12 -> 4                        remission, response (67%), improved
+    C: 8 -> 8                         improved (< 10) only
+    D: 18 -> 15 (3 on 2026-04-10 is after the period)   nothing
+    E: 16 (2025-11-01), 4 entered in error              not eligible (one counted PHQ-9)
+    F: 5 entered in error (2025-06-01), 20 -> 9         response (55% below 20), improved
+    G: 15 (2025-09-01) -> 6 (2025-12-01), none in the period    not eligible
+    Eligible 5 (A B C D F): response 3 (A B F), remission 1 (B), improvement 4 (A B C F).
+    """
+    w = world
+    team = [(w.therapist, Role.THERAPIST)]
+    t = w.therapist
+    d = datetime.date
+    patients = {name: make_patient(actor=w.admin, team=team) for name in "ABCDEFG"}
+    plan = {
+        "A": [(20, d(2025, 10, 1)), (14, d(2026, 2, 1)), (9, d(2026, 3, 15))],
+        "B": [(12, d(2026, 1, 10)), (4, d(2026, 3, 1))],
+        "C": [(8, d(2026, 1, 5)), (8, d(2026, 3, 20))],
+        "D": [(18, d(2026, 1, 5)), (15, d(2026, 2, 20)), (3, d(2026, 4, 10))],
+        "E": [(16, d(2025, 11, 1)), (4, d(2026, 2, 1))],
+        "F": [(5, d(2025, 6, 1)), (20, d(2026, 1, 5)), (9, d(2026, 3, 1))],
+        "G": [(15, d(2025, 9, 1)), (6, d(2025, 12, 1))],
+    }
+    for name, rows in plan.items():
+        for total, on in rows:
+            measure(patients[name], t, scoring.PHQ9, total, on)
+    in_error = {("E", d(2026, 2, 1)), ("F", d(2025, 6, 1))}
+    for name, on in in_error:
+        Assessment.objects.filter(patient=patients[name], administered_on=on).update(
+            entered_in_error_at=at(3, 31), entered_in_error_by=t, entered_in_error_reason="Wrong patient."
+        )
+    # A session entered in error counts in no attendance figure either.
+    sessions(patients["A"], t, (at(2, 1), "attended"), (at(2, 8), "no_show"))
+    TherapySession.objects.filter(patient=patients["A"], attendance="no_show").update(
+        entered_in_error_at=at(3, 31), entered_in_error_by=t, entered_in_error_reason="Wrong patient."
+    )
+
+    data = get_figures(api_client, t)
+    f = data["figures"]
+
+    assert data["patients"] == 8  # Jordan and A-G
+    assert (f["response_rate"]["numerator"], f["response_rate"]["denominator"]) == (3, 5)
+    assert (f["remission_rate"]["numerator"], f["remission_rate"]["denominator"]) == (1, 5)
+    assert (f["improvement_rate"]["numerator"], f["improvement_rate"]["denominator"]) == (4, 5)
+    assert (f["attendance_rate"]["numerator"], f["attendance_rate"]["denominator"]) == (1, 1)
+    assert "treatment baseline" in f["response_rate"]["definition"]
+    assert "below 10" in f["improvement_rate"]["definition"]

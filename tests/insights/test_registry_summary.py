@@ -5,6 +5,7 @@ added them fill them in for the records already there."""
 import datetime
 import importlib
 
+import time_machine
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -96,9 +97,11 @@ def test_overdue_follows_the_care_plans_review_date(world, api_client):
     client = api_client(world.therapist)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     plan = CarePlan.objects.get(patient=world.patient)
-    patient_services.care_plan_update(
-        actor=world.therapist, patient=world.patient, version=plan.version, next_review_date=yesterday
-    )
+    # Set yesterday, for yesterday (a review date is never set in the past).
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=1), tick=False):
+        patient_services.care_plan_update(
+            actor=world.therapist, patient=world.patient, version=plan.version, next_review_date=yesterday
+        )
     assert summary_of(world.patient).care_plan_review_on == yesterday
     assert caseload_row(client, world.patient)["overdue"] == 1
     assert caseload_row(client, world.patient, "?overdue=true") is not None

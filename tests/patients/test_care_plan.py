@@ -66,7 +66,7 @@ def test_two_users_edit_the_same_plan_the_second_is_refused_page(world, page_cli
     assert CarePlan.objects.get(patient=world.patient).problems == "Housing loss"
 
 
-def test_every_change_leaves_a_revision_with_the_plan_as_it_was(world, api_client, page_client):
+def test_every_change_leaves_a_revision_saying_what_changed(world, api_client, page_client):
     theo = api_client(world.therapist)
     theo.patch(plan_url(world), {"problems": "v2 problems", "version": 1}, format="json")
     theo.patch(plan_url(world), {"problems": "v3 problems", "version": 2}, format="json")
@@ -78,8 +78,12 @@ def test_every_change_leaves_a_revision_with_the_plan_as_it_was(world, api_clien
     # opened, goal added (fixture), two edits
     assert [n for n, _ in numbers] == [1, 2, 3, 4]
     assert numbers[2][1] == "Edited problems"
-    snapshot = CarePlanRevision.objects.get(care_plan__patient=world.patient, number=3).snapshot
-    assert snapshot["problems"] == "v2 problems" and snapshot["goals"][0]["measurable_target"] == "PHQ-9 < 5"
+    # Issue 10: what changed, not a copy of the whole plan and its goals.
+    revision = CarePlanRevision.objects.get(care_plan__patient=world.patient, number=3)
+    assert revision.changes == {"fields": {"problems": ["", "v2 problems"]}} and revision.snapshot is None
+    assert CarePlanRevision.objects.get(care_plan__patient=world.patient, number=4).changes == {
+        "fields": {"problems": ["v2 problems", "v3 problems"]}
+    }
     page = page_client(world.therapist).get(reverse("care_plan_history", args=[world.patient.pk]))
     assert "v2 problems" in page.content.decode() and "v3 problems" in page.content.decode()
 

@@ -20,6 +20,16 @@ AUTHOR_ONLY_PAGE = expect(team=404, therapist=200, admin=404, outsider=404, anon
 AUTHOR_ONLY_API = expect(team=404, therapist=200, admin=404, outsider=404, anonymous=API_ANON)
 
 
+# Marking a record entered in error: its author 200 (pages: 302 after the POST), the rest of the
+# team 403, off the team 404. Assessments here are recorded by Priya; sessions and notes by Theo.
+PSYCHIATRIST_AUTHOR_PAGE = expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=PAGE_ANON)
+PSYCHIATRIST_AUTHOR_POST = expect(team=403, psychiatrist=302, admin=404, outsider=404, anonymous=PAGE_ANON)
+PSYCHIATRIST_AUTHOR_API = expect(team=403, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON)
+THERAPIST_AUTHOR_PAGE = expect(team=403, therapist=200, admin=404, outsider=404, anonymous=PAGE_ANON)
+THERAPIST_AUTHOR_POST = expect(team=403, therapist=302, admin=404, outsider=404, anonymous=PAGE_ANON)
+THERAPIST_AUTHOR_API = expect(team=403, therapist=200, admin=404, outsider=404, anonymous=API_ANON)
+
+
 def patient_kwargs(w):
     return {"patient_id": w.patient.pk}
 
@@ -51,6 +61,22 @@ def psychotherapy_note_kwargs(w):
         "patient_id": w.patient.pk,
         "note_id": make_psychotherapy_note(actor=w.therapist, patient=w.patient).pk,
     }
+
+
+def in_error_assessment(w):
+    return {"patient_id": w.patient.pk, "record_id": assessment_kwargs(w)["assessment_id"]}
+
+
+def in_error_session(w):
+    return {"patient_id": w.patient.pk, "record_id": session_kwargs(w)["session_id"]}
+
+
+def in_error_note(w):
+    return {"patient_id": w.patient.pk, "record_id": progress_note_kwargs(w)["note_id"]}
+
+
+def reason(w):
+    return {"reason": "Recorded for the wrong patient."}
 
 
 def yesterday_local() -> str:
@@ -202,4 +228,14 @@ MATRIX = [
         expect(team=201, admin=404, outsider=404, anonymous=API_ANON),
     ),
     ("api_assessment_detail", "get", assessment_kwargs, None, TEAM_API),
+    # --- corrections: entered in error (the record's author only) --------------------------
+    ("therapy_assessment_entered_in_error", "get", in_error_assessment, None, PSYCHIATRIST_AUTHOR_PAGE),
+    ("therapy_assessment_entered_in_error", "post", in_error_assessment, reason, PSYCHIATRIST_AUTHOR_POST),
+    ("therapy_session_entered_in_error", "get", in_error_session, None, THERAPIST_AUTHOR_PAGE),
+    ("therapy_session_entered_in_error", "post", in_error_session, reason, THERAPIST_AUTHOR_POST),
+    ("therapy_progress_note_entered_in_error", "get", in_error_note, None, THERAPIST_AUTHOR_PAGE),
+    ("therapy_progress_note_entered_in_error", "post", in_error_note, reason, THERAPIST_AUTHOR_POST),
+    ("api_assessment_entered_in_error", "post", in_error_assessment, reason, PSYCHIATRIST_AUTHOR_API),
+    ("api_therapy_session_entered_in_error", "post", in_error_session, reason, THERAPIST_AUTHOR_API),
+    ("api_progress_note_entered_in_error", "post", in_error_note, reason, THERAPIST_AUTHOR_API),
 ]
