@@ -1,3 +1,4 @@
+import json
 import re
 import time
 import uuid
@@ -5,9 +6,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 
 from . import audit
+from .parsers import NUL_MESSAGE, OBJECT_MESSAGE, has_nul
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -29,6 +31,72 @@ class RequestIdMiddleware:
             audit.request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def _has_nul(params: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in params.lists())
+
+
+def _small_body(request: HttpRequest) -> bool:
+    """Whether the body is one Django reads into memory (the rest is left to the parsers)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _form(request: HttpRequest) -> QueryDict:
+    """The form fields: request.POST for a POST; Django parses no other method's form, so a
+    PUT or PATCH of an urlencoded form is parsed here (a multipart one by DRF's parser, whose
+    CharFields refuse a NUL)."""
+    if request.method == "POST":
+        return request.POST
+    if request.content_type == "application/x-www-form-urlencoded" and _small_body(request):
+        return QueryDict(request.body, encoding=request.encoding)
+    return QueryDict()
+
+
+def _json_refusal(request: HttpRequest) -> str | None:
+    """Why a JSON body is refused (not an object, or a NUL in it), checked even where the view
+    never reads its body. Not JSON at all is left to the parser (DRF's 400 "JSON parse error"); so
+    is a body too large to read here, which the parser checks the same way when it reads it."""
+    if not _small_body(request):
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return OBJECT_MESSAGE
+    return NUL_MESSAGE if has_nul(data) else None
+
+
+class RejectBadInputMiddleware:
+    """API.md "Robustness", on every route, before any view or the database sees the input:
+    a NUL character in a query-string or form parameter (PostgreSQL can neither store nor
+    compare one), or in a JSON body, and a JSON body that is not an object, are a 400. An
+    uploaded file's content is the view's to judge."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = NUL_MESSAGE if _has_nul(request.GET) else None
+        if refusal is None and request.method in BODY_METHODS:
+            if request.content_type in FORM_TYPES:
+                refusal = NUL_MESSAGE if _has_nul(_form(request)) else None
+            elif request.content_type == "application/json":
+                refusal = _json_refusal(request)
+        if refusal is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": refusal}, status=400)
+        return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
 
 
 def passive_session(view: Callable) -> Callable:

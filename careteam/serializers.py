@@ -2,17 +2,18 @@ from typing import Any
 
 from rest_framework import serializers
 
+from .api_common import ModelSerializer
 from .models import AuditEvent, User
 from .roles import Role
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "first_name", "last_name", "role"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     role = serializers.ChoiceField(choices=Role.choices)
 
@@ -37,6 +38,11 @@ class StaffSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict) -> dict:
         if self.instance is None and not attrs.get("password"):
             raise serializers.ValidationError({"password": ["This field is required."]})
+        if self.instance is None and attrs.pop("is_active", True) is False:
+            # staff_create makes an active account; deactivating is an edit (staff_update).
+            raise serializers.ValidationError(
+                {"is_active": ["A new account is active: deactivate it once it is created."]}
+            )
         if self.instance is not None and "password" in attrs:
             raise serializers.ValidationError(
                 {"password": ["Passwords are set when the account is created."]}
@@ -44,7 +50,7 @@ class StaffSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from careteam import access, audit
 from careteam.api_common import based_on_version
 from careteam.http import AuthenticatedRequest
+from careteam.parsers import ObjectJSONParser
 from careteam.roles import Perm
 from patients import access as patient_access
 from patients.api_base import EnteredInErrorRequest, PatientRecordListView
@@ -284,7 +285,7 @@ class ResourceImportListView(ListAPIView):
     and then imported by a background job: follow ``progress_url``."""
 
     serializer_class = ResourceImportSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
     request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[ResourceImport]:

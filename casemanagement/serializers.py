@@ -2,6 +2,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer, PlausibleDateField, StrictPrimaryKeyRelatedField
 from patients.api_base import CORRECTION_FIELDS, EnteredInErrorFields
 
 from . import csvfile
@@ -16,7 +17,7 @@ from .models import (
 )
 
 
-class NeedSerializer(EnteredInErrorFields, serializers.ModelSerializer):
+class NeedSerializer(EnteredInErrorFields, ModelSerializer):
     assessed_by_name = serializers.CharField(source="assessed_by.get_full_name", read_only=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
 
@@ -37,7 +38,7 @@ class NeedSerializer(EnteredInErrorFields, serializers.ModelSerializer):
         read_only_fields = ["id", "assessed_by", "created_at"]
 
 
-class ContactSerializer(EnteredInErrorFields, serializers.ModelSerializer):
+class ContactSerializer(EnteredInErrorFields, ModelSerializer):
     recorded_by_name = serializers.CharField(source="recorded_by.get_full_name", read_only=True)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
 
@@ -57,7 +58,7 @@ class ContactSerializer(EnteredInErrorFields, serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(ModelSerializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
     eligibility = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
 
@@ -83,7 +84,7 @@ class ResourceSerializer(serializers.ModelSerializer):
         extra_kwargs: dict[str, dict[str, object]] = {"external_id": {"validators": []}}
 
 
-class ReferralStatusChangeSerializer(serializers.ModelSerializer):
+class ReferralStatusChangeSerializer(ModelSerializer):
     # Plain strings (the values of the referral's ``status``; "" for the creation step) so that
     # the schema names that choice set once.
     from_status = serializers.CharField(read_only=True)
@@ -105,11 +106,11 @@ class ReferralStatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(EnteredInErrorFields, serializers.ModelSerializer):
+class ReferralSerializer(EnteredInErrorFields, ModelSerializer):
     """A referral with its status history (oldest step first). On create: ``resource`` (an
     active one), optional ``follow_up_on`` and a ``note`` kept on the first history entry."""
 
-    resource = serializers.PrimaryKeyRelatedField(queryset=CommunityResource.objects.all())
+    resource = StrictPrimaryKeyRelatedField(queryset=CommunityResource.objects.all())
     resource_name = serializers.CharField(source="resource.name", read_only=True)
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=LONG_TEXT)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
@@ -146,10 +147,10 @@ class ReferralStatusInputSerializer(serializers.Serializer):
     )
     reason = serializers.ChoiceField(choices=Referral.Reason.choices, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
-    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    follow_up_on = PlausibleDateField(required=False, allow_null=True)
 
 
-class ResourceImportSerializer(serializers.ModelSerializer):
+class ResourceImportSerializer(ModelSerializer):
     total = serializers.IntegerField(source="total_rows", read_only=True)
     processed = serializers.IntegerField(source="processed_rows", read_only=True)
     created = serializers.IntegerField(source="created_count", read_only=True)

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer
+
 from .models import Flag, FlagAcknowledgement, Notification
 
 
-class FlagAcknowledgementSerializer(serializers.ModelSerializer):
+class FlagAcknowledgementSerializer(ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
@@ -11,7 +13,7 @@ class FlagAcknowledgementSerializer(serializers.ModelSerializer):
         fields = ["user", "username", "at"]
 
 
-class FlagSerializer(serializers.ModelSerializer):
+class FlagSerializer(ModelSerializer):
     acknowledgements = FlagAcknowledgementSerializer(many=True, read_only=True)
 
     class Meta:
@@ -43,7 +45,7 @@ class FlagResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ModelSerializer):
     read = serializers.SerializerMethodField()
     created = serializers.DateTimeField(source="created_at", read_only=True)
     category = serializers.CharField(source="flag.category", read_only=True, allow_null=True, default=None)

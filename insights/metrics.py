@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from careteam import access, audit
 from careteam.models import User
+from careteam.records import EARLIEST_DATE, LATEST_DATE
 from careteam.roles import CLINICAL_ROLES
 from patients import access as patient_access
 from patients.models import Patient
@@ -44,10 +45,14 @@ class Scope:
 
 def _parse_date(raw: str, field: str, errors: dict[str, list[str]]) -> datetime.date | None:
     try:
-        return datetime.date.fromisoformat(raw.strip())
+        day = datetime.date.fromisoformat(raw.strip())
     except ValueError:
         errors[field] = ["Enter a date as YYYY-MM-DD."]
         return None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        errors[field] = [f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."]
+        return None
+    return day
 
 
 def clinician_choices(user: User) -> QuerySet[User]:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from careteam.records import EARLIEST_DATE, LATEST_DATE
+
 from .components import care_plan, casemanagement, flags, medication, therapy
 from .entries import COMPONENTS, MAX_LIMIT, Cursor, Entry, Page, staff_names
 
@@ -95,6 +97,11 @@ def parse_filters(params: Any, *, default_limit: int = 50) -> tuple[Filters, dic
             day = datetime.date.fromisoformat(raw)
         except ValueError:
             errors[field] = ["Enter a date as YYYY-MM-DD."]
+            continue
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            errors[field] = [
+                f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+            ]
             continue
         if field == "from":
             filters.since = day

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer, PlausibleDateField, StrictPrimaryKeyRelatedField
+
 from .models import (
     NOTES_MAX,
     REASON_MAX,
@@ -23,7 +25,7 @@ ORDER_ID_MESSAGES: "dict[str, StrOrPromise]" = {
 }
 
 
-class MedicationOrderSerializer(serializers.ModelSerializer):
+class MedicationOrderSerializer(ModelSerializer):
     """A medication order. Written only by POST (start); later states come from PATCH."""
 
     prescriber_name = serializers.CharField(source="prescriber.get_full_name", read_only=True)
@@ -126,7 +128,7 @@ class MedicationOrderPatchSerializer(serializers.Serializer):
         max_length=REASON_MAX,
         help_text="For a change: why the new dose is right despite the dose or allergy warnings.",
     )
-    effective_date = serializers.DateField(
+    effective_date = PlausibleDateField(
         required=False, help_text="When the change or discontinuation takes effect (default today)."
     )
 
@@ -192,8 +194,8 @@ def _order_field(serializer: serializers.Serializer) -> serializers.PrimaryKeyRe
     return field
 
 
-class AdherenceObservationSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(
+class AdherenceObservationSerializer(ModelSerializer):
+    order = StrictPrimaryKeyRelatedField(
         queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
     )
     observed_by_name = serializers.CharField(source="observed_by.get_full_name", read_only=True)
@@ -231,8 +233,8 @@ class AdherenceObservationSerializer(serializers.ModelSerializer):
             _order_field(self).queryset = self.context["orders"]
 
 
-class SideEffectReportSerializer(serializers.ModelSerializer):
-    order = serializers.PrimaryKeyRelatedField(
+class SideEffectReportSerializer(ModelSerializer):
+    order = StrictPrimaryKeyRelatedField(
         queryset=MedicationOrder.objects.none(), error_messages=ORDER_ID_MESSAGES
     )
     reported_by_name = serializers.CharField(source="reported_by.get_full_name", read_only=True)
@@ -303,7 +305,7 @@ class AllergySeverityField(serializers.ChoiceField):
         super().__init__(choices=Allergy.Severity.choices, **kwargs)
 
 
-class AllergySerializer(serializers.ModelSerializer):
+class AllergySerializer(ModelSerializer):
     severity = AllergySeverityField()
     recorded_by_name = serializers.CharField(source="recorded_by.get_full_name", read_only=True)
 

@@ -4,13 +4,14 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer
 from careteam.models import User
 from careteam.roles import CLINICAL_ROLES
 
 from .models import CarePlan, CareTeamMember, Goal, Patient
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(ModelSerializer):
     class Meta:
         model = Patient
         fields = [
@@ -38,7 +39,7 @@ class PatientSerializer(serializers.ModelSerializer):
         return value
 
 
-class CareTeamMemberSerializer(serializers.ModelSerializer):
+class CareTeamMemberSerializer(ModelSerializer):
     role = serializers.ChoiceField(choices=[(r.value, r.label) for r in CLINICAL_ROLES])
     username = serializers.CharField(source="user.username", read_only=True)
     name = serializers.CharField(source="user.get_full_name", read_only=True)
@@ -50,14 +51,14 @@ class CareTeamMemberSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ModelSerializer):
     class Meta:
         model = Goal
         fields = ["id", "description", "measurable_target", "target_date", "status", "version", "updated_at"]
         read_only_fields = ["id", "version", "updated_at"]
 
 
-class CarePlanSerializer(serializers.ModelSerializer):
+class CarePlanSerializer(ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
     updated_by: "serializers.PrimaryKeyRelatedField[User]" = serializers.PrimaryKeyRelatedField(
         read_only=True

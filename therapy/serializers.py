@@ -5,6 +5,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from careteam.api_common import ModelSerializer, PlausibleDateField, PlausibleDateTimeField
+
 from . import scoring
 from .models import (
     NOTE_TEXT_MAX,
@@ -25,7 +27,7 @@ IN_ERROR_FIELDS = [
 ]
 
 
-class CorrectableFields(serializers.ModelSerializer):
+class CorrectableFields(ModelSerializer):
     """What a record marked entered in error shows: that it was, why, when and by whom."""
 
     entered_in_error = serializers.BooleanField(
@@ -38,7 +40,7 @@ class CorrectableFields(serializers.ModelSerializer):
     )
 
 
-class TherapyCourseSerializer(serializers.ModelSerializer):
+class TherapyCourseSerializer(ModelSerializer):
     modality = serializers.ChoiceField(choices=Modality.choices)
     status = serializers.ChoiceField(choices=TherapyCourse.Status.choices, required=False)
     planned_sessions = serializers.IntegerField(help_text="How many sessions the course plans (1–100).")
@@ -124,7 +126,7 @@ class TherapySessionUpdateSerializer(serializers.Serializer):
     an If-Match header): an edit based on an old version is refused with 409/412."""
 
     version = serializers.IntegerField(required=False, help_text="The version you are editing.")
-    starts_at = serializers.DateTimeField(required=False)
+    starts_at = PlausibleDateTimeField(required=False)
     modality = serializers.ChoiceField(choices=Modality.choices, required=False)
     mode = serializers.ChoiceField(choices=TherapySession.Mode.choices, required=False)
     duration_minutes = serializers.IntegerField(required=False, help_text="1–480.")
@@ -150,7 +152,7 @@ class ProgressNoteSerializer(CorrectableFields):
         read_only_fields = ["id", "patient", "author", "created_at"]
 
 
-class PsychotherapyNoteSerializer(serializers.ModelSerializer):
+class PsychotherapyNoteSerializer(ModelSerializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=NOTE_TEXT_MAX)
 
     class Meta:
@@ -176,7 +178,7 @@ class AssessmentSerializer(CorrectableFields):
     answers = AnswersField(
         help_text="One answer per item in questionnaire order, each 0–3 (9 for PHQ-9, 7 for GAD-7)."
     )
-    administered_on = serializers.DateField(
+    administered_on = PlausibleDateField(
         required=False,
         help_text="Defaults to today; not in the future, nor before the patient's date of birth.",
     )

@@ -54,8 +54,12 @@ BAD_INPUT = [
             "Enter a valid date.",
         ),
     ),  # page
-    ({"date_of_birth": "2999-01-01"}, "date_of_birth", "Date of birth cannot be in the future."),
-    ({"date_of_birth": "1850-01-01"}, "date_of_birth", "Date of birth is before 1900."),
+    ({"date_of_birth": "2099-01-01"}, "date_of_birth", "Date of birth cannot be in the future."),
+    (
+        {"date_of_birth": "1850-01-01"},
+        "date_of_birth",
+        ("Enter a date between 1900-01-01 and 2100-12-31.", "Date of birth is before 1900."),  # API, page
+    ),
     ({"record_number": "mrn-t00001"}, "record_number", "Another patient already has this record number."),
     ({"status": "asleep"}, "status", None),
     ({"email": "nope"}, "email", "Enter a valid email address."),

@@ -270,4 +270,4 @@ def test_the_schema_states_the_limits():
     schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
     for name in ("ProgressNote", "PsychotherapyNote"):
         assert schemas[name]["properties"]["text"]["maxLength"] == NOTE_TEXT_MAX
-    assert schemas["EnteredInError"]["properties"]["reason"]["maxLength"] == 500
+    assert schemas["EnteredInErrorRequest"]["properties"]["reason"]["maxLength"] == 500
