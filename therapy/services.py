@@ -36,8 +36,10 @@ from .models import (
 
 COURSE_FIELDS = ("modality", "planned_sessions", "start_date", "status")
 SESSION_FIELDS = ("starts_at", "modality", "mode", "duration_minutes", "attendance", "alliance_rating")
-# Values safe to keep in the audit trail (enums); the rest is recorded as "changed".
-AUDITED_VALUES = ("modality", "mode", "attendance", "status")
+# Values safe to keep in the audit trail (enums, and the counts an amendment corrects: a
+# session's duration, a course's planned sessions), so an amended record keeps its old value in
+# its history; the rest (dates, the alliance rating) is recorded as "changed".
+AUDITED_VALUES = ("modality", "mode", "attendance", "status", "duration_minutes", "planned_sessions")
 
 Errors = dict[str, list[str]]
 

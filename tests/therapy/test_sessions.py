@@ -402,3 +402,14 @@ def test_courses_open_and_complete(world, api_client, page_client):
     )
     assert stale.status_code == 409
     assert TherapyCourse.objects.get(pk=course["id"]).status == "ended_early"
+
+
+def test_an_amended_duration_keeps_the_old_value_in_its_history(world, api_client):
+    """A typo in one field is amended, not voided: the audit trail keeps what it was."""
+    session = make_session(actor=world.therapist, patient=world.patient)  # 50 minutes
+    url = f"{sessions_url(world)}{session.pk}/"
+    api = api_client(world.therapist)
+    response = api.patch(url, {"duration_minutes": 45}, format="json", HTTP_IF_MATCH=api.get(url)["ETag"])
+    assert response.status_code == 200 and response.json()["duration_minutes"] == 45
+    event = AuditEvent.objects.get(object_type="therapysession", action="update")
+    assert event.changes == {"duration_minutes": [50, 45]}
