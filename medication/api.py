@@ -287,7 +287,6 @@ def _reason(request: Request) -> str:
     return serializer.validated_data["reason"]
 
 
-NOT_YOURS = "Only the person who recorded it may mark it entered in error."
 EIE_DOC = (
     "Mark the record entered in error with a `reason`: it stays in lists and the timeline, "
     "marked, and counts nowhere; flags a rule raised from it are resolved. 403 for others on "
@@ -325,8 +324,7 @@ class AdherenceEnteredInErrorView(APIView):
         observation: AdherenceObservation = get_object_or_404(
             selectors.adherence_observations(patient=patient), pk=observation_id
         )
-        if observation.observed_by_id != request.user.pk:
-            raise PermissionDenied(NOT_YOURS)
+        services.author_check(actor=request.user, record=observation)
         marked = services.adherence_mark_entered_in_error(
             actor=request.user, patient=patient, observation=observation, reason=_reason(request)
         )
@@ -344,8 +342,7 @@ class SideEffectEnteredInErrorView(APIView):
     def post(self, request: AuthenticatedRequest, patient_id: int, report_id: int) -> Response:
         patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         report: SideEffectReport = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
-        if report.reported_by_id != request.user.pk:
-            raise PermissionDenied(NOT_YOURS)
+        services.author_check(actor=request.user, record=report)
         marked = services.side_effect_mark_entered_in_error(
             actor=request.user, patient=patient, report=report, reason=_reason(request)
         )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -732,6 +732,17 @@ ENTERED_IN_ERROR_NOTE = "The record it was raised from was marked entered in err
 def _check_record_of_patient(record: Any, patient: Patient) -> None:
     if record.patient_id != patient.pk:
         raise ValidationError({"record": ["This record is not one of this patient's."]})
+
+
+NOT_YOURS = "Only the person who recorded it may mark it entered in error."
+
+
+def author_check(*, actor: User, record: AdherenceObservation | SideEffectReport) -> None:
+    """Adherence observations and side-effect reports are marked entered in error by the
+    person who recorded them (orders: the team's psychiatrist, access.PRESCRIBE)."""
+    author_id = record.observed_by_id if isinstance(record, AdherenceObservation) else record.reported_by_id
+    if author_id != actor.pk:
+        raise PermissionDenied(NOT_YOURS)
 
 
 @transaction.atomic

@@ -19,6 +19,21 @@ urlpatterns = [
     ),
     path(f"{PATIENT}/adherence/new/", views.adherence_create, name="medication_adherence_create"),
     path(f"{PATIENT}/allergies/new/", views.allergy_create, name="medication_allergy_create"),
+    path(
+        f"{PATIENT}/orders/<int:order_id>/entered-in-error/",
+        views.order_entered_in_error,
+        name="medication_order_entered_in_error",
+    ),
+    path(
+        f"{PATIENT}/adherence/<int:observation_id>/entered-in-error/",
+        views.adherence_entered_in_error,
+        name="medication_adherence_entered_in_error",
+    ),
+    path(
+        f"{PATIENT}/side-effects/<int:report_id>/entered-in-error/",
+        views.side_effect_entered_in_error,
+        name="medication_side_effect_entered_in_error",
+    ),
     path(f"{PATIENT}/side-effects/new/", views.side_effect_create, name="medication_side_effect_create"),
     path(
         f"{PATIENT}/side-effects/<int:report_id>/status/",

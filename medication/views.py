@@ -4,6 +4,9 @@ Each view: access (404 off the team, 403 wrong role) → form → service → re
 or the form again with status 400 and a message per field.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,6 +26,7 @@ from .forms import (
     AdherenceForm,
     AllergyForm,
     DiscontinueForm,
+    EnteredInErrorForm,
     OrderChangeForm,
     OrderForm,
     SideEffectForm,
@@ -256,3 +260,71 @@ def allergy_create(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
         if allergy is not None:
             return _done(request, patient.pk, f"Allergy to {allergy.substance} recorded.")
     return render_form(request, "medication/allergy_form.html", {"form": form, "patient": patient})
+
+
+# --- corrections: entered in error ------------------------------------------------------------
+
+
+def _entered_in_error_page(
+    request: AuthenticatedHttpRequest, patient: Any, record: Any, noun: str, mark: Callable[..., Any]
+) -> HttpResponse:
+    form = EnteredInErrorForm(request.POST or None)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and call_service(form, mark, reason=form.cleaned_data["reason"]) is not None:
+        return _done(request, patient.pk, f"The {noun} is marked entered in error.")
+    context = {"form": form, "patient": patient, "record": record, "noun": noun}
+    return render_form(request, "medication/entered_in_error_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_entered_in_error(request: AuthenticatedHttpRequest, patient_id: int, order_id: int) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.PRESCRIBE)
+    order = get_object_or_404(selectors.orders(patient=patient), pk=order_id)
+    return _entered_in_error_page(
+        request,
+        patient,
+        order,
+        "order",
+        lambda reason: services.medication_order_mark_entered_in_error(
+            actor=request.user, patient=patient, order=order, reason=reason
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adherence_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, observation_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+    observation = get_object_or_404(selectors.adherence_observations(patient=patient), pk=observation_id)
+    services.author_check(actor=request.user, record=observation)
+    return _entered_in_error_page(
+        request,
+        patient,
+        observation,
+        "adherence observation",
+        lambda reason: services.adherence_mark_entered_in_error(
+            actor=request.user, patient=patient, observation=observation, reason=reason
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def side_effect_entered_in_error(
+    request: AuthenticatedHttpRequest, patient_id: int, report_id: int
+) -> HttpResponse:
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
+    report = get_object_or_404(selectors.side_effects(patient=patient), pk=report_id)
+    services.author_check(actor=request.user, record=report)
+    return _entered_in_error_page(
+        request,
+        patient,
+        report,
+        "side-effect report",
+        lambda reason: services.side_effect_mark_entered_in_error(
+            actor=request.user, patient=patient, report=report, reason=reason
+        ),
+    )

@@ -152,3 +152,28 @@ def test_an_order_in_error_leaves_the_adherence_figure(world):
     rate = component.team_metrics(patient_ids=[world.patient.pk], start=start, end=end)["adherence_rate"]
     assert rate["denominator"] == 0
     assert AdherenceObservation.objects.count() == 1
+
+
+def test_the_medication_page_marks_an_order_entered_in_error(world, page_client):
+    """The psychiatrist does it in the browser too: a link, a form with the reason, and the
+    order struck through and labelled; without a reason, 400 and nothing written."""
+    from django.urls import reverse
+
+    from medication.models import MedicationOrder
+
+    order = make_order(world)
+    page = reverse("medication_page", args=[world.patient.pk])
+    form_url = reverse("medication_order_entered_in_error", args=[world.patient.pk, order.pk])
+    priya = page_client(world.psychiatrist)
+    assert form_url in priya.get(page).content.decode()
+    assert form_url not in page_client(world.therapist).get(page).content.decode()
+    refused = priya.post(form_url, {"reason": ""})
+    assert refused.status_code == 400 and "This field is required." in refused.content.decode()
+    assert not MedicationOrder.objects.get(pk=order.pk).entered_in_error
+    done = priya.post(form_url, {"reason": "Prescribed for the wrong patient"})
+    assert done.status_code == 302
+    assert (
+        MedicationOrder.objects.get(pk=order.pk).entered_in_error_reason == "Prescribed for the wrong patient"
+    )
+    body = priya.get(page).content.decode()
+    assert 'class="entered-in-error"' in body and "Entered in error: Prescribed for the wrong patient" in body
