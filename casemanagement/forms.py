@@ -4,8 +4,6 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from careteam.records import REASON_MAX
-
 from . import csvfile
 from .models import LONG_TEXT, Category, CommunityResource, Contact, NeedAssessment, Referral
 from .services import NEXT_STATUSES
@@ -19,15 +17,6 @@ MATCHES_SHOWN = 20  # resources a search shows at a time ("More matches" shows t
 
 def notes_field(label: str = "Notes") -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=NOTES, max_length=LONG_TEXT)
-
-
-class EnteredInErrorForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this record wrong?",
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the record and shown with it. This cannot be undone.",
-    )
 
 
 class NeedForm(forms.ModelForm):

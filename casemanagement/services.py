@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from careteam.models import User
 from careteam.records import counted, date_errors, entered_in_error_mark
 from careteam.versioning import versioned_update
 from flags.services import flags_resolve_for_record
+from patients import access as patient_access
 from patients import summary
 from patients.models import Patient
 
@@ -692,8 +693,7 @@ def author_check(*, actor: User, record: NeedAssessment | Contact | Referral) ->
         author_id, noun = record.recorded_by_id, "contact"
     else:
         author_id, noun = record.created_by_id, "referral"
-    if actor.pk != author_id:
-        raise PermissionDenied(f"Only the person who recorded this {noun} may mark it entered in error.")
+    patient_access.require_author(actor, author_id=author_id, noun=noun)
 
 
 def _resolve_flags(*, actor: User, patient_id: int, source_type: str, source_id: int) -> None:

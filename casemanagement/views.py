@@ -11,13 +11,13 @@ from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
+from patients.forms import EnteredInErrorForm
 from patients.models import Patient
 
 from . import selectors, services
 from .forms import (
     MATCHES_SHOWN,
     ContactForm,
-    EnteredInErrorForm,
     NeedForm,
     ReferralForm,
     ReferralStatusForm,

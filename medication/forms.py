@@ -174,12 +174,3 @@ class AllergyForm(forms.Form):
     )
     reaction = forms.CharField(max_length=REACTION_MAX, label="Reaction")
     severity = forms.ChoiceField(choices=Allergy.Severity.choices)
-
-
-class EnteredInErrorForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this record wrong?",
-        max_length=REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the record and shown with it. This cannot be undone.",
-    )

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +21,7 @@ from careteam.models import User
 from careteam.records import counted, date_errors, entered_in_error_mark
 from flags import services as flag_services
 from flags.models import Flag, Notification
+from patients import access as patient_access
 from patients.models import Patient
 
 from . import formulary
@@ -734,15 +735,36 @@ def _check_record_of_patient(record: Any, patient: Patient) -> None:
         raise ValidationError({"record": ["This record is not one of this patient's."]})
 
 
-NOT_YOURS = "Only the person who recorded it may mark it entered in error."
-
-
 def author_check(*, actor: User, record: AdherenceObservation | SideEffectReport) -> None:
     """Adherence observations and side-effect reports are marked entered in error by the
     person who recorded them (orders: the team's psychiatrist, access.PRESCRIBE)."""
-    author_id = record.observed_by_id if isinstance(record, AdherenceObservation) else record.reported_by_id
-    if author_id != actor.pk:
-        raise PermissionDenied(NOT_YOURS)
+    if isinstance(record, AdherenceObservation):
+        patient_access.require_author(actor, author_id=record.observed_by_id, noun="adherence observation")
+    else:
+        patient_access.require_author(actor, author_id=record.reported_by_id, noun="side-effect report")
+
+
+def _mark_entered_in_error(
+    *, actor: User, patient: Patient, record: Any, object_type: str, reason: str
+) -> Any:
+    """Lock ``record`` and mark it entered in error (inside the caller's transaction)."""
+    _check_record_of_patient(record, patient)
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    entered_in_error_mark(
+        actor=actor, record=locked, reason=reason, object_type=object_type, patient_id=patient.pk
+    )
+    return locked
+
+
+def _resolve_rule_flags(*, actor: User, patient: Patient, source_type: str, source_id: int) -> None:
+    flag_services.flags_resolve_for_record(
+        actor=actor,
+        patient_id=patient.pk,
+        source_type=source_type,
+        source_id=source_id,
+        note=ENTERED_IN_ERROR_NOTE,
+        rules_only=True,
+    )
 
 
 @transaction.atomic
@@ -752,19 +774,14 @@ def medication_order_mark_entered_in_error(
     """The order was never meant (wrong patient, wrong drug): it stays in the history, struck
     through, and counts nowhere; flags a rule raised from it are resolved. Only the team's
     psychiatrist may (the views check PRESCRIBE)."""
-    _check_record_of_patient(order, patient)
-    locked = MedicationOrder.objects.select_for_update().get(pk=order.pk)
-    entered_in_error_mark(
-        actor=actor, record=locked, reason=reason, object_type="medicationorder", patient_id=patient.pk
-    )
-    flag_services.flags_resolve_for_record(
+    locked = _mark_entered_in_error(
         actor=actor,
-        patient_id=patient.pk,
-        source_type="medicationorder",
-        source_id=locked.pk,
-        note=ENTERED_IN_ERROR_NOTE,
-        rules_only=True,
+        patient=patient,
+        record=order,
+        object_type="medicationorder",
+        reason=reason,
     )
+    _resolve_rule_flags(actor=actor, patient=patient, source_type="medicationorder", source_id=locked.pk)
     return locked
 
 
@@ -773,11 +790,13 @@ def adherence_mark_entered_in_error(
     *, actor: User, patient: Patient, observation: AdherenceObservation, reason: str
 ) -> AdherenceObservation:
     """Only the observer may (the views check it). A non-adherence flag this observation
-    raised is resolved."""
-    _check_record_of_patient(observation, patient)
-    locked = AdherenceObservation.objects.select_for_update().get(pk=observation.pk)
-    entered_in_error_mark(
-        actor=actor, record=locked, reason=reason, object_type="adherenceobservation", patient_id=patient.pk
+    raised is resolved (the flag is about the order; only one this observation triggered)."""
+    locked = _mark_entered_in_error(
+        actor=actor,
+        patient=patient,
+        record=observation,
+        object_type="adherenceobservation",
+        reason=reason,
     )
     rule_key = f"non_adherence:{locked.pk}"
     raised = (
@@ -786,13 +805,8 @@ def adherence_mark_entered_in_error(
         .exclude(status=Flag.Status.RESOLVED)
     )
     if raised.exists():
-        flag_services.flags_resolve_for_record(
-            actor=actor,
-            patient_id=patient.pk,
-            source_type="medicationorder",
-            source_id=locked.order_id,
-            note=ENTERED_IN_ERROR_NOTE,
-            rules_only=True,
+        _resolve_rule_flags(
+            actor=actor, patient=patient, source_type="medicationorder", source_id=locked.order_id
         )
     return locked
 
@@ -802,19 +816,14 @@ def side_effect_mark_entered_in_error(
     *, actor: User, patient: Patient, report: SideEffectReport, reason: str
 ) -> SideEffectReport:
     """Only the reporter may (the views check it). The side-effect flag it raised is resolved."""
-    _check_record_of_patient(report, patient)
-    locked = SideEffectReport.objects.select_for_update().get(pk=report.pk)
-    entered_in_error_mark(
-        actor=actor, record=locked, reason=reason, object_type="sideeffectreport", patient_id=patient.pk
-    )
-    flag_services.flags_resolve_for_record(
+    locked = _mark_entered_in_error(
         actor=actor,
-        patient_id=patient.pk,
-        source_type="sideeffectreport",
-        source_id=locked.pk,
-        note=ENTERED_IN_ERROR_NOTE,
-        rules_only=True,
+        patient=patient,
+        record=report,
+        object_type="sideeffectreport",
+        reason=reason,
     )
+    _resolve_rule_flags(actor=actor, patient=patient, source_type="sideeffectreport", source_id=locked.pk)
     return locked
 
 

@@ -19,6 +19,7 @@ from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
 from careteam.viewutils import call_service, render_form
 from patients import access as patient_access
+from patients.forms import EnteredInErrorForm
 
 from . import formulary, selectors, services
 from .forms import (
@@ -26,7 +27,6 @@ from .forms import (
     AdherenceForm,
     AllergyForm,
     DiscontinueForm,
-    EnteredInErrorForm,
     OrderChangeForm,
     OrderForm,
     SideEffectForm,

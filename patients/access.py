@@ -142,3 +142,11 @@ def patient_page(user: StaffUser, patient_id: int | str) -> PatientPage:
         manage_team=can(user, Perm.MANAGE_CARE_TEAM),
         prescribe=can(user, Perm.PRESCRIBE),
     )
+
+
+def require_author(user: StaffUser, *, author_id: int | None, noun: str) -> None:
+    """Records entered in error are marked by whoever recorded them (orders: the team's
+    psychiatrist, PRESCRIBE): PermissionDenied (403) for anyone else on the team. The caller has
+    already found the record through the patient's access check (404 off the team)."""
+    if not isinstance(user, User) or user.pk != author_id:
+        raise PermissionDenied(f"Only the person who recorded this {noun} may mark it entered in error.")

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from careteam.models import User
+from careteam.records import REASON_MAX
 from careteam.roles import CLINICAL_ROLES
 
 from .models import CarePlan, Goal, Patient
@@ -84,3 +85,14 @@ class GoalForm(forms.ModelForm):
 
 class GoalEditForm(GoalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EnteredInErrorForm(forms.Form):
+    """The reason a clinical record is marked entered in error (every component's page form)."""
+
+    reason = forms.CharField(
+        label="Why is this record wrong?",
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the record and shown with it. This cannot be undone.",
+    )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from careteam.records import counted, date_errors, entered_in_error_mark
 from careteam.versioning import versioned_update
 from flags import services as flag_services
 from flags.models import Flag
+from patients import access as patient_access
 from patients import summary
 from patients.models import Patient
 
@@ -516,8 +517,7 @@ def phq9_review_flags_raise(*, today: datetime.date | None = None) -> int:
 
 def entered_in_error_check(*, actor: User, author_id: int, noun: str) -> None:
     """Raise PermissionDenied unless ``actor`` wrote the record (the one rule for all three)."""
-    if actor.pk != author_id:
-        raise PermissionDenied(f"Only the person who recorded this {noun} may mark it entered in error.")
+    patient_access.require_author(actor, author_id=author_id, noun=noun)
 
 
 def _in_error_flags_resolve(

@@ -129,6 +129,9 @@ def test_the_reporter_marks_a_side_effect_in_error_and_its_flag_is_resolved(worl
         api_client(world.outsider).post(eie(world, "side-effects", report.pk), WHY, format="json").status_code
         == 404
     )
+    blank = api_client(world.therapist).post(eie(world, "side-effects", report.pk), {}, format="json")
+    assert blank.status_code == 400 and "reason" in blank.json()
+    assert marks() == 0 and not SideEffectReport.objects.get(pk=report.pk).entered_in_error
     done = api_client(world.therapist).post(eie(world, "side-effects", report.pk), WHY, format="json")
     assert done.status_code == 200 and done.json()["entered_in_error"] is True
     flag.refresh_from_db()
