@@ -23,13 +23,15 @@ RUN pip install . && rm -rf build ./*.egg-info
 
 COPY manage.py ./
 # The apps, floor by floor (../shared/DESIGN.md): core, patients, flags, the care components,
-# the integrated views and the demo/synthetic seeding.
+# sign-in (accounts), break-glass (emergency), the integrated views and the demo/synthetic seeding.
 COPY careteam ./careteam
 COPY patients ./patients
+COPY accounts ./accounts
 COPY flags ./flags
 COPY therapy ./therapy
 COPY medication ./medication
 COPY casemanagement ./casemanagement
+COPY emergency ./emergency
 COPY insights ./insights
 COPY seed ./seed
 COPY templates ./templates

@@ -67,6 +67,15 @@ class AuditEvent(models.Model):
         REACTIVATE = "reactivate", "Reactivated"
         CONFLICT = "conflict", "Stale edit refused"
         ENTERED_IN_ERROR = "entered_in_error", "Marked entered in error"
+        # A refused request on a patient-scoped path (403, or 404 for an existing patient).
+        DENIED = "denied", "Access refused"
+        BREAK_GLASS = "break_glass", "Emergency access granted"
+        REVIEW = "review", "Reviewed"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        PASSWORD_CHANGE = "password_change", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        MFA_ENROL = "mfa_enrol", "Two-factor sign-in set up"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

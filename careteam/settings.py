@@ -106,10 +106,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "careteam",
     "patients",
+    "accounts",
     "flags",
     "therapy",
     "medication",
     "casemanagement",
+    "emergency",
     "insights",
     "seed",
 ]

@@ -27,11 +27,14 @@ pages = [
 urlpatterns = [
     *pages,
     path("", include("patients.urls")),
+    path("", include("accounts.urls")),
     path("", include("flags.urls")),
     # Care components: each app's urls.py holds its pages and its /api/v1/ endpoints.
     path("", include("therapy.urls")),
     path("", include("medication.urls")),
     path("", include("casemanagement.urls")),
+    # Break-glass emergency access.
+    path("", include("emergency.urls")),
     # Integrated views: the patient page, caseload registry and review list, timeline, metrics.
     path("", include("insights.urls")),
     path("healthz", views.healthz, name="healthz"),
