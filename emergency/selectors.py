@@ -1,8 +1,9 @@
 """Break-glass reads: the admins' review list, each grant with the number of reads made under it
 (audit rows marked {"break_glass": grant id} by careteam.audit)."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 
 from careteam import audit
 from careteam.access import StaffUser, require
@@ -13,9 +14,12 @@ from patients.models import BreakGlassGrant
 READ_ACTIONS = (audit.Action.VIEW, audit.Action.LIST)
 
 
-def reads_under(grant_ids: OuterRef | int) -> QuerySet[AuditEvent]:
-    """Audit rows of reads made under a grant (by its clinician, on its patient)."""
-    return AuditEvent.objects.filter(changes__break_glass=grant_ids, action__in=READ_ACTIONS)
+def reads_under(grant_id: OuterRef | int) -> QuerySet[AuditEvent]:
+    """Audit rows of reads made under a grant. (The key as a number, the same on PostgreSQL's
+    jsonb and SQLite's JSON.)"""
+    return AuditEvent.objects.annotate(
+        break_glass_grant=Cast(KeyTextTransform("break_glass", "changes"), BigIntegerField())
+    ).filter(break_glass_grant=grant_id, action__in=READ_ACTIONS)
 
 
 def grants_for_review(*, actor: StaffUser) -> QuerySet[BreakGlassGrant]:
