@@ -522,11 +522,21 @@ def flags_escalate_due(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """The recipient read the notification: marked read (once), and audited every time with ids
+    only (who, which notification, whose patient)."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied("Not your notification.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    with transaction.atomic():
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        audit.record(
+            actor=actor,
+            action=audit.Action.VIEW,
+            object_type="notification",
+            object_id=notification.pk,
+            patient_id=notification.patient_id,
+        )
     return notification
 
 
@@ -556,7 +566,23 @@ def flag_notifications_read(*, actor: User, flag: Flag) -> int:
 
 
 def notifications_mark_all_read(*, actor: User) -> int:
-    """Mark every unread in-app notification of the caller read; returns how many were."""
-    return Notification.objects.filter(
-        recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    """Mark every unread in-app notification of the caller read; returns how many were. Each one
+    marked is audited as read (ids only), in one INSERT however many there are."""
+    with transaction.atomic():
+        unread = list(
+            Notification.objects.select_for_update()
+            .filter(recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True)
+            .only("pk", "patient_id")
+            .order_by("pk")
+        )
+        if not unread:
+            return 0
+        Notification.objects.filter(pk__in=[note.pk for note in unread]).update(read_at=timezone.now())
+        audit.record_reads(
+            actor=actor,
+            action=audit.Action.VIEW,
+            object_type="notification",
+            objects=unread,
+            patient_attr="patient_id",
+        )
+    return len(unread)
