@@ -186,6 +186,16 @@ def require_may_break_glass(user: StaffUser) -> None:
         raise PermissionDenied(BREAK_GLASS_CLINICIANS)
 
 
+def emergency_until(user: StaffUser, patient_id: int) -> datetime.datetime | None:
+    """When the caller's read-only emergency access to the patient ends: None when their access
+    rests on the care team or a role capability (or they have none). Pages that show write forms
+    hide them while it is set, and show the banner."""
+    if on_team(user, patient_id) or can(user, Perm.VIEW_ALL_DEMOGRAPHICS):
+        return None
+    grant = live_grant(user, patient_id)
+    return grant.expires_at if grant is not None else None
+
+
 def _check_emergency_access(user: StaffUser, patient_id: int, action: PatientAction) -> None:
     """Off the team: 404 unless a live grant allows the action; 403 for a write under one."""
     grant = live_grant(user, patient_id)
@@ -240,15 +250,13 @@ class PatientPage:
 def patient_page(user: StaffUser, patient_id: int | str) -> PatientPage:
     patient = get_patient(user, patient_id, VIEW_DEMOGRAPHICS)
     team = on_team(user, patient.pk)
-    grant = None if team or can(user, Perm.VIEW_ALL_DEMOGRAPHICS) else live_grant(user, patient.pk)
-    if grant is not None:
-        audit.break_glass_mark(user, patient.pk, grant.pk)
+    until = None if team else emergency_until(user, patient.pk)
     return PatientPage(
         patient=patient,
-        clinical=team or grant is not None,
+        clinical=team or until is not None,
         manage_team=can(user, Perm.MANAGE_CARE_TEAM),
         prescribe=team and can(user, Perm.PRESCRIBE),
-        emergency_until=grant.expires_at if grant is not None else None,
+        emergency_until=until,
     )
 
 

@@ -49,6 +49,7 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
     """Courses, sessions ("session N of M"), progress notes and measures over time. Each list is
     paged on its own (``page``, ``notes_page``, ``measures_page``)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    until = patient_access.emergency_until(request.user, patient.pk)
     courses = list(selectors.courses(patient=patient))
     sessions = _page(request, selectors.sessions(patient=patient), "page")
     notes = _page(request, selectors.progress_notes(patient=patient), "notes_page")
@@ -73,8 +74,11 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
         "notes": notes,
         "measures": measures,
         "trends": selectors.measure_trends(patient=patient),
-        "can_record_therapy": access.can(request.user, Perm.RECORD_THERAPY),
+        "can_record_therapy": access.can(request.user, Perm.RECORD_THERAPY) and until is None,
         "instruments": Instrument.choices,
+        # Emergency access (break-glass): read-only, under the banner.
+        "read_only": until is not None,
+        "emergency_until": until,
         "reason_max": REASON_MAX,
     }
     return render(request, "therapy/overview.html", context)

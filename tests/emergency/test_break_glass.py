@@ -153,6 +153,29 @@ def test_the_patient_page_is_read_only_with_a_banner(world, grant, page_client):
     assert "Emergency access until" not in theirs and "Raise a flag" in theirs
 
 
+def test_the_component_pages_are_read_only_with_the_banner(world, grant, records, page_client):
+    page = page_client(world.outsider)
+    p = world.patient.pk
+    hidden = {
+        "therapy_overview": ["Record session", "Add course", "Add progress note", "Record PHQ-9"],
+        "medication_page": [
+            "Record an allergy",
+            "Start an order",
+            "Record adherence",
+            "Report a side effect",
+        ],
+        "casemanagement_patient": ["Assess a need", "Log a contact", "New referral"],
+    }
+    for name, writes in hidden.items():
+        body = page.get(reverse(name, args=[p])).content.decode()
+        assert "Emergency access until" in body, name
+        for write in writes:
+            assert write not in body, (name, write)
+    # The therapist on the team still has them.
+    theirs = page_client(world.therapist).get(reverse("therapy_overview", args=[p])).content.decode()
+    assert "Record session" in theirs and "Record PHQ-9" in theirs and "Emergency access until" not in theirs
+
+
 def test_admins_are_notified_in_the_app_and_by_email_without_patient_data(world, grant, mailoutbox):
     in_app = Notification.objects.filter(kind="break_glass", channel="in_app")
     assert [(n.recipient, n.subject_id, n.patient_id) for n in in_app] == [
