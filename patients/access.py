@@ -199,7 +199,10 @@ def emergency_until(user: StaffUser, patient_id: int) -> datetime.datetime | Non
 def _check_emergency_access(user: StaffUser, patient_id: int, action: PatientAction) -> None:
     """Off the team: 404 unless a live grant allows the action; 403 for a write under one."""
     grant = live_grant(user, patient_id)
-    if grant is None or action.private:
+    if grant is None:
+        audit.break_glass_mark(user, patient_id, None)
+        raise Http404(NOT_FOUND)
+    if action.private:
         raise Http404(NOT_FOUND)
     if not action.emergency_read:
         raise PermissionDenied(f"Emergency access is read-only: you may not {action.name}.")
