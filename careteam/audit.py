@@ -13,6 +13,39 @@ from .models import AuditEvent, User
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 Action = AuditEvent.Action
 
+# Emergency access: patients/access.py notes on the user object (which lives for one request)
+# which patients it let the user read under a break-glass grant; every audit row of that user on
+# such a patient then says so: changes {"break_glass": grant id}. Kept on the user rather than in
+# a context variable, so that nothing carries over from one request to the next in a thread.
+_BREAK_GLASS_ATTR = "_careteam_break_glass"
+
+
+def break_glass_mark(user: Any, patient_id: int, grant_id: int | None) -> None:
+    """Access to ``patient_id`` was decided by grant ``grant_id`` (None: by care-team membership
+    or a role capability; a mark left from an earlier check is dropped)."""
+    if not isinstance(user, User):
+        return
+    marks: dict[int, int] = user.__dict__.setdefault(_BREAK_GLASS_ATTR, {})
+    if grant_id is None:
+        marks.pop(patient_id, None)
+    else:
+        marks[patient_id] = grant_id
+
+
+def break_glass_grant_id(actor: Any, patient_id: int | None) -> int | None:
+    """The grant the actor's access to the patient rests on in this request, if any."""
+    if patient_id is None or not isinstance(actor, User):
+        return None
+    marks: dict[int, int] = actor.__dict__.get(_BREAK_GLASS_ATTR, {})
+    return marks.get(patient_id)
+
+
+def _with_break_glass(changes: dict | None, actor: Any, patient_id: int | None) -> dict:
+    grant_id = break_glass_grant_id(actor, patient_id)
+    if grant_id is None:
+        return changes or {}
+    return {**(changes or {}), "break_glass": grant_id}
+
 
 def record(
     *,
@@ -30,7 +63,7 @@ def record(
         object_id=str(object_id),
         patient_id=patient_id,
         request_id=request_id_var.get(),
-        changes=changes or {},
+        changes=_with_break_glass(changes, actor, patient_id),
     )
 
 
@@ -44,21 +77,28 @@ def record_reads(
     request_id = request_id_var.get()
     if connection.vendor == "postgresql":
         # The registry and other lists are read all day: one statement with the ids as arrays
-        # costs a third of what building and inserting 50 model instances does.
+        # costs a third of what building and inserting 50 model instances does. Rows read under
+        # emergency access (one patient's lists) get their own statement, marked.
+        groups: dict[int | None, list[Any]] = {}
+        for obj in objects:
+            groups.setdefault(break_glass_grant_id(actor, getattr(obj, patient_attr)), []).append(obj)
+        now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(
-                _insert_reads_sql(),
-                [
-                    timezone.now(),
-                    actor.pk,
-                    action,
-                    object_type,
-                    request_id,
-                    _NO_CHANGES.get_db_prep_save({}, connection),
-                    [str(obj.pk) for obj in objects],
-                    [getattr(obj, patient_attr) for obj in objects],
-                ],
-            )
+            for grant_id, rows in groups.items():
+                changes = {} if grant_id is None else {"break_glass": grant_id}
+                cursor.execute(
+                    _insert_reads_sql(),
+                    [
+                        now,
+                        actor.pk,
+                        action,
+                        object_type,
+                        request_id,
+                        _CHANGES.get_db_prep_save(changes, connection),
+                        [str(obj.pk) for obj in rows],
+                        [getattr(obj, patient_attr) for obj in rows],
+                    ],
+                )
         return
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -68,12 +108,13 @@ def record_reads(
             object_id=str(obj.pk),
             patient_id=getattr(obj, patient_attr),
             request_id=request_id,
+            changes=_with_break_glass(None, actor, getattr(obj, patient_attr)),
         )
         for obj in objects
     )
 
 
-_NO_CHANGES = AuditEvent._meta.get_field("changes")
+_CHANGES = AuditEvent._meta.get_field("changes")
 
 
 @functools.cache

@@ -14,4 +14,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_audit": access.can(user, Perm.VIEW_AUDIT),
         "nav_follow_ups": access.can(user, Perm.MANAGE_REFERRALS),
         "nav_caseload": access.is_clinician(user),
+        # Emergency access (break-glass) is for clinicians; its review for those who see the audit.
+        "nav_emergency": access.is_clinician(user),
     }

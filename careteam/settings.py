@@ -305,6 +305,10 @@ NO_IMPROVEMENT_WEEKS = env_int("NO_IMPROVEMENT_WEEKS", 10)
 # Outbox rows not delivered this long after they were written are published again.
 OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 30)
 
+# --- Emergency access (break-glass) -----------------------------------------------------------
+# How long a clinician's read-only emergency access to a patient off their care teams lasts.
+BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", 60)
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -48,7 +48,8 @@ def _can_move(referral: Referral) -> bool:
 def patient_case_management(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """Needs (current and history), referrals with their history, and the contact log."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
-    manage = access.can(request.user, Perm.MANAGE_REFERRALS)
+    until = patient_access.emergency_until(request.user, patient.pk)  # emergency access: read-only
+    manage = access.can(request.user, Perm.MANAGE_REFERRALS) and until is None
     current = list(selectors.current_needs(patient=patient))
     needs = Paginator(selectors.needs(patient=patient), PAGE_SIZE).get_page(request.GET.get("needs_page"))
     referrals = Paginator(selectors.referrals(patient=patient), PAGE_SIZE).get_page(
@@ -84,6 +85,8 @@ def patient_case_management(request: AuthenticatedHttpRequest, patient_id: int) 
             "contacts": contacts,
             "overdue": overdue,
             "manage_referrals": manage,
+            "read_only": until is not None,
+            "emergency_until": until,
         },
     )
 

@@ -76,7 +76,7 @@ class FlagAcknowledgeView(APIView):
     serializer_class = FlagSerializer
 
     def post(self, request: AuthenticatedRequest, flag_id: int) -> Response:
-        flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
+        flag = access.get_flag(request.user, flag_id, patient_access.RECORD_CLINICAL)
         services.flag_acknowledge(actor=request.user, flag=flag)
         return Response(FlagSerializer(selectors.flag_detail(flag_id=flag.pk)).data)
 

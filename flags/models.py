@@ -139,6 +139,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         FLAG = "flag", "Flag"
         MEDICATION = "medication", "Medication change"
+        BREAK_GLASS = "break_glass", "Emergency access"
 
     class Channel(models.TextChoices):
         IN_APP = "in_app", "In-app"
@@ -216,11 +217,13 @@ class OutboxMessage(models.Model):
         FLAG_RAISED = "flag_raised", "Flag raised"
         FLAG_ESCALATED = "flag_escalated", "Flag escalated"
         TEAM_UPDATE = "team_update", "Care-team update"
+        BREAK_GLASS = "break_glass", "Emergency access granted"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     flag = models.ForeignKey(Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
-    # A team update: whose patient, who made the change, and what the notifications will say
-    # (kind, subject_id, summary, link). Never put in a task's arguments: the task gets the id.
+    # A team update (or an emergency-access grant, told to the admins): whose patient, who made
+    # the change, and what the notifications will say (kind, subject_id, summary, link). Never put
+    # in a task's arguments: the task gets the id.
     patient = models.ForeignKey(
         "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -240,8 +243,10 @@ class OutboxMessage(models.Model):
             models.UniqueConstraint(fields=["flag", "kind"], name="outbox_once_per_flag_kind"),
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="team_update", flag__isnull=True, patient__isnull=False)
-                    | (~models.Q(kind="team_update") & models.Q(flag__isnull=False))
+                    models.Q(
+                        kind__in=["team_update", "break_glass"], flag__isnull=True, patient__isnull=False
+                    )
+                    | (~models.Q(kind__in=["team_update", "break_glass"]) & models.Q(flag__isnull=False))
                 ),
                 name="outbox_about_a_flag_or_a_patient",
             ),

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from careteam import audit
 from careteam.models import User
-from careteam.roles import FLAG_ACTING_ROLES
+from careteam.roles import FLAG_ACTING_ROLES, Role
 from patients import summary
 from patients.models import CareTeamMember, Patient
 
@@ -240,6 +240,8 @@ def flag_event_deliver(*, outbox_id: int) -> int:
         return 0
     if outbox.kind == OutboxMessage.Kind.TEAM_UPDATE:
         return _team_update_deliver(outbox)
+    if outbox.kind == OutboxMessage.Kind.BREAK_GLASS:
+        return _break_glass_deliver(outbox)
     flag, event = outbox.flag, EVENT_FOR_KIND[outbox.kind]
     if flag is None:  # the database's check constraint rules it out
         raise ValueError(f"outbox {outbox.pk}: a flag event without a flag")
@@ -274,7 +276,10 @@ def team_update(
     service's transaction: the outbox row commits with the change, and the worker turns it into
     one in-app notification per other active member after the commit. ``summary`` is shown in
     the app only (never emailed, logged or put in a task); ``link`` is the page to open."""
-    if kind == Notification.Kind.FLAG or kind not in Notification.Kind.values:
+    if (
+        kind in (Notification.Kind.FLAG, Notification.Kind.BREAK_GLASS)
+        or kind not in Notification.Kind.values
+    ):
         raise ValueError(f"not a team-update kind: {kind}")
     outbox = OutboxMessage.objects.create(
         kind=OutboxMessage.Kind.TEAM_UPDATE,
@@ -313,6 +318,89 @@ def _team_update_deliver(outbox: OutboxMessage) -> int:
     OutboxMessage.objects.filter(pk=outbox.pk).update(delivered_at=timezone.now())
     log.info("outbox %s delivered: team update, %s new notifications", outbox.pk, created)
     return created
+
+
+def admins_notify_break_glass(
+    *, actor: User, patient: Patient, grant_id: int, summary: str, link: str
+) -> OutboxMessage:
+    """Tell every active admin at once, in the app and by email, that ``actor`` opened emergency
+    access (grant ``grant_id``) to a patient. Call it inside the grant's transaction: the outbox
+    row commits with the grant and the worker delivers it exactly once per admin and channel.
+    ``summary`` is for the app only; the email says only that there is a grant to review, with
+    ``link`` (an id-based page, no patient data)."""
+    outbox = OutboxMessage.objects.create(
+        kind=OutboxMessage.Kind.BREAK_GLASS,
+        patient=patient,
+        actor=actor,
+        payload={
+            "kind": Notification.Kind.BREAK_GLASS,
+            "subject_id": grant_id,
+            "summary": summary[:200],
+            "link": link[:200],
+        },
+    )
+    transaction.on_commit(lambda: outbox_publish(outbox_id=outbox.pk))
+    return outbox
+
+
+def _break_glass_deliver(outbox: OutboxMessage) -> int:
+    """One in-app and one email notification per active admin (emergency access is a security
+    event: sent whatever the admin's email preference, to every admin with an address); the
+    outbox's unique key makes a redelivered task create and send nothing twice."""
+    payload = outbox.payload or {}
+    created = 0
+    admins = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id")
+    for admin in admins:
+        channels = [Notification.Channel.IN_APP]
+        if admin.email:
+            channels.append(Notification.Channel.EMAIL)
+        for channel in channels:
+            _, made = Notification.objects.get_or_create(
+                outbox=outbox,
+                recipient=admin,
+                channel=channel,
+                defaults={
+                    "kind": Notification.Kind.BREAK_GLASS,
+                    "patient_id": outbox.patient_id,
+                    "subject_id": payload.get("subject_id"),
+                    "summary": payload.get("summary", ""),
+                    "link": payload.get("link", ""),
+                    "actor_id": outbox.actor_id,
+                    "action_required": True,
+                },
+            )
+            created += made
+    for notification in Notification.objects.filter(
+        outbox=outbox, channel=Notification.Channel.EMAIL, sent_at__isnull=True
+    ).select_related("recipient"):
+        _send_break_glass_email(notification)
+    OutboxMessage.objects.filter(pk=outbox.pk).update(delivered_at=timezone.now())
+    log.info(
+        "outbox %s delivered: break-glass grant %s, %s new notifications",
+        outbox.pk,
+        payload.get("subject_id"),
+        created,
+    )
+    return created
+
+
+def _send_break_glass_email(notification: Notification) -> None:
+    """Subject and body say only that a grant waits for review: its id and a link to the
+    review page, never who the patient is."""
+    context = {
+        "grant_id": notification.subject_id,
+        "url": settings.SITE_URL.rstrip("/") + notification.link,
+        "recipient": notification.recipient,
+    }
+    subject = " ".join(render_to_string("emails/break_glass_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/break_glass.txt", context),
+        to=[notification.recipient.email],
+    )
+    message.attach_alternative(render_to_string("emails/break_glass.html", context), "text/html")
+    message.send()
+    Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
 
 
 def _send_email(notification: Notification) -> None:
@@ -434,11 +522,21 @@ def flags_escalate_due(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """The recipient read the notification: marked read (once), and audited every time with ids
+    only (who, which notification, whose patient)."""
     if notification.recipient_id != actor.pk:
         raise PermissionDenied("Not your notification.")
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    with transaction.atomic():
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        audit.record(
+            actor=actor,
+            action=audit.Action.VIEW,
+            object_type="notification",
+            object_id=notification.pk,
+            patient_id=notification.patient_id,
+        )
     return notification
 
 
@@ -468,7 +566,23 @@ def flag_notifications_read(*, actor: User, flag: Flag) -> int:
 
 
 def notifications_mark_all_read(*, actor: User) -> int:
-    """Mark every unread in-app notification of the caller read; returns how many were."""
-    return Notification.objects.filter(
-        recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    """Mark every unread in-app notification of the caller read; returns how many were. Each one
+    marked is audited as read (ids only), in one INSERT however many there are."""
+    with transaction.atomic():
+        unread = list(
+            Notification.objects.select_for_update()
+            .filter(recipient=actor, channel=Notification.Channel.IN_APP, read_at__isnull=True)
+            .only("pk", "patient_id")
+            .order_by("pk")
+        )
+        if not unread:
+            return 0
+        Notification.objects.filter(pk__in=[note.pk for note in unread]).update(read_at=timezone.now())
+        audit.record_reads(
+            actor=actor,
+            action=audit.Action.VIEW,
+            object_type="notification",
+            objects=unread,
+            patient_attr="patient_id",
+        )
+    return len(unread)

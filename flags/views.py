@@ -107,7 +107,13 @@ def flag_detail(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse
             "source_url": sources.record_url(flag.source_type, flag.source_id, flag.patient_id),
             "can_acknowledge": mine.exists() and not acknowledged,
             "action_required": mine.filter(action_required=True).exists(),
-            "resolve_form": FlagResolveForm() if flag.status != flag.Status.RESOLVED else None,
+            # Emergency access (off the team) is read-only: no resolve form.
+            "resolve_form": (
+                FlagResolveForm()
+                if flag.status != flag.Status.RESOLVED
+                and patient_access.on_team(request.user, flag.patient_id)
+                else None
+            ),
         },
     )
 
@@ -115,7 +121,7 @@ def flag_detail(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse
 @login_required
 @require_POST
 def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
-    flag = access.get_flag(request.user, flag_id, patient_access.VIEW_CLINICAL)
+    flag = access.get_flag(request.user, flag_id, patient_access.RECORD_CLINICAL)
     services.flag_acknowledge(actor=request.user, flag=flag)
     messages.success(request, "Acknowledged: the team can see you are on it.")
     return redirect("flag_detail", flag_id=flag.pk)

@@ -32,6 +32,9 @@ def gather(*, actor: User, page: PatientPage) -> dict[str, Any]:
         "patient": patient,
         "on_team": page.clinical,
         "manage_team": page.manage_team,
+        # Emergency access (break-glass): read-only, with the banner saying until when.
+        "read_only": page.read_only,
+        "emergency_until": page.emergency_until,
         "team": patient_selectors.care_team(patient=patient),
         "assignable_staff": (
             patient_selectors.assignable_staff(patient=patient) if page.manage_team else None

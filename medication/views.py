@@ -52,6 +52,7 @@ def _initial_order(request: HttpRequest) -> dict:
 @require_http_methods(["GET"])
 def medication_page(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    until = patient_access.emergency_until(request.user, patient.pk)
     current = list(selectors.current_orders(patient=patient))
     history = Paginator(selectors.orders(patient=patient), PAGE_SIZE).get_page(
         request.GET.get("history_page")
@@ -93,8 +94,11 @@ def medication_page(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
             "history": history,
             "adherence": adherence,
             "side_effects": side_effects,
-            "can_prescribe": access.can(request.user, Perm.PRESCRIBE),
+            "can_prescribe": access.can(request.user, Perm.PRESCRIBE) and until is None,
             "status_form": SideEffectStatusForm(),
+            # Emergency access (break-glass): read-only, under the banner.
+            "read_only": until is not None,
+            "emergency_until": until,
             "allergies": list(selectors.allergies(patient=patient)),
         },
     )

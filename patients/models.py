@@ -232,3 +232,43 @@ class PatientSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary of patient {self.patient_id}"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access: a clinician off the patient's care teams stated a reason and may read
+    (never write) the patient's record until ``expires_at``. Access decisions read it in
+    patients/access.py; the grant itself is made and reviewed by the emergency app's services."""
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = models.TextField(max_length=1000)
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")),
+                name="break_glass_expires_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True, reviewed_at__isnull=True)
+                | models.Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="break_glass_reviewed_by_and_at",
+            ),
+        ]
+        indexes = [
+            # The access check: a live grant of this clinician on this patient.
+            models.Index(fields=["clinician", "patient", "expires_at"], name="break_glass_live"),
+            models.Index(fields=["-started_at", "-id"], name="break_glass_review_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass {self.pk}: user {self.clinician_id} on patient {self.patient_id}"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from flags.models import Notification
 from tests.careteam.factories import PASSWORD, UserFactory
 from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
+from tests.emergency.matrix import MATRIX as EMERGENCY_MATRIX
 from tests.flags.factories import delivered_flag
 from tests.insights.matrix_caseload import MATRIX as CASELOAD_MATRIX
 from tests.insights.matrix_metrics import MATRIX as METRICS_MATRIX
@@ -481,6 +482,7 @@ MATRIX = [
     *CASELOAD_MATRIX,
     *TIMELINE_MATRIX,
     *METRICS_MATRIX,
+    *EMERGENCY_MATRIX,
 ]
 
 

@@ -192,7 +192,7 @@ class PsychotherapyNoteListView(PatientRecordListView):
     request: AuthenticatedRequest
     serializer_class = PsychotherapyNoteSerializer
     object_type = "psychotherapynote"
-    read_action = patient_access.RECORD_THERAPY
+    read_action = patient_access.READ_PSYCHOTHERAPY_NOTES
 
     def rows(self, patient: Patient) -> QuerySet:
         return selectors.psychotherapy_notes(actor=self.request.user, patient=patient)
@@ -223,7 +223,7 @@ class PsychotherapyNoteDetailView(APIView):
     serializer_class = PsychotherapyNoteSerializer
 
     def get(self, request: AuthenticatedRequest, patient_id: int, note_id: int) -> Response:
-        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.OPEN_PSYCHOTHERAPY_NOTE)
         note = selectors.psychotherapy_note_open(actor=request.user, patient=patient, note_id=note_id)
         return Response(PsychotherapyNoteSerializer(note).data)
 
@@ -298,7 +298,7 @@ class _EnteredInErrorView(APIView):
         raise NotImplementedError
 
     def post(self, request: AuthenticatedRequest, patient_id: int, record_id: int) -> Response:
-        patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+        patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
         record = get_object_or_404(self.rows(patient), pk=record_id)
         serializer = EnteredInErrorRequest(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -49,6 +49,7 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
     """Courses, sessions ("session N of M"), progress notes and measures over time. Each list is
     paged on its own (``page``, ``notes_page``, ``measures_page``)."""
     patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    until = patient_access.emergency_until(request.user, patient.pk)
     courses = list(selectors.courses(patient=patient))
     sessions = _page(request, selectors.sessions(patient=patient), "page")
     notes = _page(request, selectors.progress_notes(patient=patient), "notes_page")
@@ -73,8 +74,11 @@ def therapy_overview(request: AuthenticatedHttpRequest, patient_id: int) -> Http
         "notes": notes,
         "measures": measures,
         "trends": selectors.measure_trends(patient=patient),
-        "can_record_therapy": access.can(request.user, Perm.RECORD_THERAPY),
+        "can_record_therapy": access.can(request.user, Perm.RECORD_THERAPY) and until is None,
         "instruments": Instrument.choices,
+        # Emergency access (break-glass): read-only, under the banner.
+        "read_only": until is not None,
+        "emergency_until": until,
         "reason_max": REASON_MAX,
     }
     return render(request, "therapy/overview.html", context)
@@ -314,7 +318,7 @@ def therapy_assessment_detail(
 @require_http_methods(["GET"])
 def therapy_psychotherapy_note_list(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The signed-in therapist's own psychotherapy notes on this patient; nobody else's."""
-    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_THERAPY)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.READ_PSYCHOTHERAPY_NOTES)
     page = _page(request, selectors.psychotherapy_notes(actor=request.user, patient=patient), "page")
     audit.record(
         actor=request.user,
@@ -358,7 +362,7 @@ def therapy_psychotherapy_note_detail(
     request: AuthenticatedHttpRequest, patient_id: int, note_id: int
 ) -> HttpResponse:
     """One of the signed-in therapist's own notes; 404 for anybody else (audited either way)."""
-    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.OPEN_PSYCHOTHERAPY_NOTE)
     note = selectors.psychotherapy_note_open(actor=request.user, patient=patient, note_id=note_id)
     return render(request, "therapy/psychotherapy_note_detail.html", {"patient": patient, "note": note})
 
@@ -406,7 +410,7 @@ def _entered_in_error_page(
 def therapy_assessment_entered_in_error(
     request: AuthenticatedHttpRequest, patient_id: int, record_id: int
 ) -> HttpResponse:
-    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     assessment = get_object_or_404(selectors.assessments(patient=patient), pk=record_id)
     return _entered_in_error_page(
         request,
@@ -426,7 +430,7 @@ def therapy_assessment_entered_in_error(
 def therapy_session_entered_in_error(
     request: AuthenticatedHttpRequest, patient_id: int, record_id: int
 ) -> HttpResponse:
-    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     session = get_object_or_404(selectors.sessions(patient=patient), pk=record_id)
     return _entered_in_error_page(
         request,
@@ -446,7 +450,7 @@ def therapy_session_entered_in_error(
 def therapy_progress_note_entered_in_error(
     request: AuthenticatedHttpRequest, patient_id: int, record_id: int
 ) -> HttpResponse:
-    patient = patient_access.get_patient(request.user, patient_id, patient_access.VIEW_CLINICAL)
+    patient = patient_access.get_patient(request.user, patient_id, patient_access.RECORD_CLINICAL)
     note = get_object_or_404(selectors.progress_notes(patient=patient), pk=record_id)
     return _entered_in_error_page(
         request,
