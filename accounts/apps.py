@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from careteam.signals import staff_credentials_revoke
 
+        from . import schema  # noqa: F401  # registers the token scheme with drf-spectacular
         from .services import on_staff_credentials_revoke
 
         staff_credentials_revoke.connect(on_staff_credentials_revoke, dispatch_uid="accounts-revoke")
