@@ -11,4 +11,5 @@ class TokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> Any:
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        prefix = self.target.authenticate_header(None)  # REST_KNOX AUTH_HEADER_PREFIX: "Token"
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=prefix)

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -68,7 +69,7 @@ def account_security(request: AuthenticatedHttpRequest) -> HttpResponse:
 def mfa_totp_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         services.mfa_totp_begin(actor=request.user)
-    except services.ValidationError as exc:
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("account_security")
     return redirect("mfa_totp_confirm")
@@ -101,7 +102,7 @@ def mfa_totp_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
 def mfa_recovery_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         codes = services.mfa_recovery_codes_regenerate(actor=request.user)
-    except services.ValidationError as exc:
+    except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("account_security")
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "new": False})
@@ -200,7 +201,7 @@ def staff_password_reset(request: AuthenticatedHttpRequest, staff_id: int) -> Ht
     staff = get_object_or_404(careteam_selectors.staff_list(actor=request.user), pk=staff_id)
     try:
         services.password_reset_link_send(actor=request.user, user=staff)
-    except services.ValidationError as exc:
+    except ValidationError as exc:
         context = {"staff": staff, "message": " ".join(exc.messages)}
         return render(request, "accounts/staff_password_reset_refused.html", context, status=400)
     messages.success(request, f"A password reset link was sent to {staff}.")

@@ -29,7 +29,9 @@ def without_csrf_token(response) -> str:
 
 
 def link_in(message) -> str:
-    return re.search(r"https?://\S+/accounts/password-reset/\S+/\S+/", message.body).group(0)
+    found = re.search(r"https?://\S+/accounts/password-reset/\S+/\S+/", message.body)
+    assert found, message.body
+    return found.group(0)
 
 
 def test_unknown_and_known_addresses_get_the_same_page_and_only_a_known_one_an_email(world):
