@@ -2,7 +2,6 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -14,10 +13,6 @@ from .http import AuthenticatedRequest
 from .models import AuditEvent, User
 from .roles import Perm
 from .serializers import AuditEventSerializer, MeSerializer, StaffSerializer
-
-
-class TokenView(ObtainAuthToken):
-    """POST username and password, get a token. Wrong credentials: 400, no hint which part."""
 
 
 class MeView(APIView):

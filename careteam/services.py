@@ -6,11 +6,11 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from . import audit
 from .models import User
 from .roles import ROLE_PERMISSIONS, Role
+from .signals import staff_credentials_revoke
 
 STAFF_FIELDS = ("username", "first_name", "last_name", "email", "role", "is_active")
 
@@ -77,8 +77,9 @@ def staff_create(
 def staff_update(*, actor: User, user: User, **fields: Any) -> User:
     """Change a staff member's details, role or active state.
 
-    Deactivation takes effect on the very next request: inactive users are refused by the
-    session and token authentication, and their API tokens are deleted here as well.
+    Deactivation and a role change take effect on the very next request: the user's sessions
+    and API tokens are deleted in this transaction (accounts handles the signal), so that
+    reactivating them later brings no old session or token back.
     """
     unknown = set(fields) - set(STAFF_FIELDS)
     if unknown:
@@ -124,7 +125,7 @@ def staff_update(*, actor: User, user: User, **fields: Any) -> User:
     after = {name: getattr(user, name) for name in STAFF_FIELDS}
     changes = audit.field_changes(before, after, values=("role", "is_active"))
     if before["is_active"] and not user.is_active:
-        Token.objects.filter(user=user).delete()
+        staff_credentials_revoke.send(sender=User, user=user, reason="deactivate")
         audit.record(
             actor=actor,
             action=audit.Action.DEACTIVATE,
@@ -144,6 +145,8 @@ def staff_update(*, actor: User, user: User, **fields: Any) -> User:
         audit.record(
             actor=actor, action=audit.Action.UPDATE, object_type="user", object_id=user.pk, changes=changes
         )
+    if before["role"] != user.role and user.is_active:
+        staff_credentials_revoke.send(sender=User, user=user, reason="role_change")
     return user
 
 

@@ -65,6 +65,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_list_if_set(name: str, default: list[str]) -> list[str]:
+    """Like env_list, but a variable that is set and empty means an empty list, not the default."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 # pytest sets PYTEST_VERSION for the duration of a run.
 TESTING = "PYTEST_VERSION" in os.environ or "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", False)
@@ -99,10 +107,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "careteam",
     "patients",
@@ -125,10 +136,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A signed-in user whose role must use two-factor sign-in reaches only the enrolment pages
+    # until they have set it up (MFA_REQUIRED_ROLES).
+    "accounts.middleware.MfaEnrolmentRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "careteam.urls"
@@ -195,6 +210,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions in accounts' own table, which records whose session each row is: deactivation, a
+# role change and a password change or reset delete that user's sessions (accounts.services).
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -206,6 +224,29 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, a new one per sign-in, expiring
+# API_TOKEN_HOURS after it; POST /api/v1/auth/logout/ deletes it.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",  # API.md: Authorization: Token <token>
+    "AUTO_REFRESH": False,
+}
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes). MFA_REQUIRED_ROLES lists the roles
+# that must set it up before they reach anything else: every role in production unless the
+# variable says otherwise; none locally (DEBUG or tests), so the printed demo logins work. Set
+# but empty: no role.
+_ALL_ROLES = ["therapist", "psychiatrist", "case_manager", "admin"]  # careteam.roles.Role
+MFA_REQUIRED_ROLES = env_list_if_set("MFA_REQUIRED_ROLES", [] if LOCAL else _ALL_ROLES)
+_unknown_roles = set(MFA_REQUIRED_ROLES) - set(_ALL_ROLES)
+if _unknown_roles:
+    raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES names unknown roles: {sorted(_unknown_roles)}")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "CareTeam")
+
+# Password reset links expire this long after they were sent (and once used).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
 
 # Idle timeout: the session expires this long after the last request. Activity renews it at
 # most once a minute (careteam.middleware.IdleTimeoutSessionMiddleware), not on every request.
@@ -328,7 +369,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,14 +1,12 @@
-"""The site's URLs: the core's own (sign-in, staff, audit, the API's token and schema), then each
+"""The site's URLs: the core's own (staff, audit, the API's schema), then each
 app's urls.py, included by name as INSTALLED_APPS names the apps (the core imports none of them)."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import api, views
 
 api_v1 = [
-    path("auth/token/", api.TokenView.as_view(), name="api_token"),
     path("me/", api.MeView.as_view(), name="api_me"),
     path("staff/", api.StaffListView.as_view(), name="api_staff_list"),
     path("staff/<int:staff_id>/", api.StaffDetailView.as_view(), name="api_staff_detail"),
@@ -38,8 +36,6 @@ urlpatterns = [
     # Integrated views: the patient page, caseload registry and review list, timeline, metrics.
     path("", include("insights.urls")),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

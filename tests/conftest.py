@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from careteam.celery import app as celery_app
@@ -122,8 +122,8 @@ def api_client():
     def make(user: User | None) -> APIClient:
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, token = AuthToken.objects.create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return make

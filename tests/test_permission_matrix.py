@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from flags.models import Notification
+from tests.accounts.matrix import ANONYMOUS_REDIRECTED_ELSEWHERE
+from tests.accounts.matrix import MATRIX as ACCOUNTS_MATRIX
 from tests.careteam.factories import PASSWORD, UserFactory
 from tests.casemanagement.matrix import MATRIX as CASEMANAGEMENT_MATRIX
 from tests.emergency.matrix import MATRIX as EMERGENCY_MATRIX
@@ -476,6 +478,7 @@ MATRIX = [
         None,
         expect(team=404, psychiatrist=200, admin=404, outsider=404, anonymous=API_ANON),
     ),
+    *ACCOUNTS_MATRIX,
     *THERAPY_MATRIX,
     *MEDICATION_MATRIX,
     *CASEMANAGEMENT_MATRIX,
@@ -620,7 +623,11 @@ def test_permission_matrix(world, page_client, api_client, name, method, kwargs,
         f"{method.upper()} {url} as {principal}: {response.status_code}, expected {expected}. "
         f"{getattr(response, 'content', b'')[:300]!r}"
     )
-    sent_to_sign_in = expected == PAGE_ANON and principal == "anonymous" and name not in ("logout", "home")
+    sent_to_sign_in = (
+        expected == PAGE_ANON
+        and principal == "anonymous"
+        and name not in ("logout", "home", *ANONYMOUS_REDIRECTED_ELSEWHERE)
+    )
     if sent_to_sign_in:
         assert response["Location"].startswith(reverse("login"))
     if expected == 404 and is_api:
