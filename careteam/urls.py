@@ -2,8 +2,9 @@
 app's urls.py, included by name as INSTALLED_APPS names the apps (the core imports none of them)."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api, views
 
@@ -41,6 +42,15 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include(api_v1)),
+    # Signed-in users only: the schema is an API endpoint (401 for nobody, SERVE_PERMISSIONS),
+    # the docs a page (sent to sign in). The split view serves Swagger UI's set-up script as
+    # its own ?script= response, so the page needs no inline script under the CSP.
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="careteam/api_docs.html")
+        ),
+        name="api_docs",
+    ),
 ]
