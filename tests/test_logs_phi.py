@@ -67,7 +67,7 @@ class Browser:
         )
 
     def csrf(self) -> str:
-        return next(c.value for c in self.cookies if c.name == "csrftoken")
+        return next(c.value or "" for c in self.cookies if c.name == "csrftoken")
 
     def request(self, method: str, path: str, *, data=None, headers=None, json_body=None):
         body = None
