@@ -2,9 +2,10 @@
 
 gunicorn runs as the Dockerfile runs it (its CMD, with the config file it names; only the address
 and the number of workers differ), access log on, against the test database. A canary patient
-name is searched on the page (plain and htmx), the result followed with the search page as its
-Referer, searched through the API, and sent with requests that end in a 404: the name must be in
-no line the process writes, while the access lines and Django's own warnings are there.
+name is searched on the page (posted, plain and by htmx; and in a query string, as an old bookmark
+would), a result opened with a search URL as its Referer, searched through the API's
+``?search=``, and sent with requests that end in a 404: the name must be in no line the process
+writes, while the access lines and Django's own warnings are there.
 """
 
 import json
@@ -166,15 +167,20 @@ def test_a_searched_patient_name_is_in_no_log_line(canary_world, web_process):
     )
     assert status == 302
 
-    # The page search, plain and as htmx sends it while typing; then the result is opened with
-    # the search page as its Referer, as a browser would send it.
-    search_page = f"{base}/patients/?q={q}"
-    status, html = browser.request("GET", f"/patients/?q={q}")
+    # The page search posts the term, plain and as htmx sends it while typing; a URL with the
+    # name in its query string (an old bookmark) is still logged without it; then a result is
+    # opened with such a page as its Referer.
+    search = {"q": CANARY_LAST, "csrfmiddlewaretoken": browser.csrf()}
+    status, html = browser.request(
+        "POST", "/patients/", data=search, headers={"Referer": f"{base}/patients/"}
+    )
     assert status == 200 and CANARY_LAST in html
     status, rows = browser.request(
-        "GET", f"/patients/?q={q}", headers={"HX-Request": "true", "Referer": search_page}
+        "POST", "/patients/", data=search, headers={"HX-Request": "true", "Referer": f"{base}/patients/"}
     )
-    assert status == 200 and CANARY_LAST in rows
+    assert status == 200 and CANARY_LAST in rows and "<html" not in rows
+    search_page = f"{base}/patients/?q={q}"
+    assert browser.request("GET", f"/patients/?q={q}")[0] == 200
     status, detail = browser.request("GET", f"/patients/{patient.pk}/", headers={"Referer": search_page})
     assert status == 200 and CANARY_LAST in detail
     # Refused and missing things are logged by Django as warnings: with the name in the query.

@@ -125,6 +125,14 @@ MATRIX = [
     ("login", "get", None, None, expect(team=302, admin=302, outsider=302, anonymous=200)),
     ("logout", "post", None, None, expect(team=302, admin=302, outsider=302, anonymous=302)),
     ("patient_list", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
+    # The search: the term in the POST body, not the URL; it writes only the read audit.
+    (
+        "patient_list",
+        "post",
+        None,
+        lambda w: {"q": "Avery"},
+        expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON),
+    ),
     (
         "patient_create",
         "get",
