@@ -256,3 +256,15 @@ def test_docs_page_is_served_from_this_origin(world, page_client, settings):
         if "?script" in src:  # the set-up script: this view's own response, no other origin
             assert served["Content-Type"].startswith("application/javascript")
             assert "https://" not in served.content.decode() and "http://" not in served.content.decode()
+
+
+def test_the_csrf_failure_page_has_no_inline_style(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.therapist)
+    response = client.post(reverse("notifications_read_all"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form has expired" in html
+    assert inline_code(html) == []
