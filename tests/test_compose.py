@@ -17,9 +17,10 @@ READ_ELSEWHERE = {"DJANGO_SETTINGS_MODULE"}
 
 
 def settings_variables() -> set[str]:
-    """Names settings.py reads: env_str/env_int/env_bool/env_list("NAME", ...) and os.environ."""
+    """Names settings.py reads: its env_* helpers' first argument (env_str, env_int, env_bool,
+    env_list and any helper added later, e.g. env_list_if_set) and os.environ."""
     source = Path(settings_module.__file__).read_text()
-    helpers = re.findall(r"""\benv_(?:str|int|bool|list)\(\s*["']([A-Z][A-Z0-9_]*)["']""", source)
+    helpers = re.findall(r"""\benv_[a-z_]+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source)
     direct = re.findall(r"""os\.environ(?:\.get)?[\[(]\s*["']([A-Z][A-Z0-9_]*)["']""", source)
     return set(helpers) | set(direct)
 
