@@ -21,7 +21,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install . && rm -rf build ./*.egg-info
 
-COPY manage.py ./
+COPY manage.py gunicorn_config.py ./
 # The apps, floor by floor (../shared/DESIGN.md): core, patients, flags, the care components,
 # sign-in (accounts), break-glass (emergency), the integrated views and the demo/synthetic seeding.
 COPY careteam ./careteam
@@ -45,6 +45,6 @@ USER careteam
 
 EXPOSE 8000
 
-# --no-control-socket: gunicorn >= 25.1 otherwise opens a control socket under $HOME/.gunicorn.
-CMD ["gunicorn", "careteam.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", \
-     "--no-control-socket", "--access-logfile", "-"]
+# Bind, workers, no control socket and the access log (no query strings: patient names are
+# searched in them) are in gunicorn_config.py, shared with docker-compose.yml's web service.
+CMD ["gunicorn", "-c", "gunicorn_config.py", "careteam.wsgi:application"]

@@ -11,18 +11,26 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from . import audit
 from .parsers import NUL_MESSAGE, OBJECT_MESSAGE, has_nul
 
-_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A client's request id is kept only in the canonical UUID form: anything else (a name, an
+# address, free text) could carry patient data into every audit row of the request.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def request_id_from(incoming: str) -> str:
+    """The client's X-Request-ID when it is a UUID (lower-cased), otherwise a new one."""
+    if _UUID.fullmatch(incoming):
+        return str(uuid.UUID(incoming))
+    return str(uuid.uuid4())
 
 
 class RequestIdMiddleware:
-    """Give every request an id (or keep a well-formed X-Request-ID) for the audit trail."""
+    """Give every request an id (or keep a client's UUID X-Request-ID) for the audit trail."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(request.headers.get("X-Request-ID", ""))
         request.request_id = request_id  # type: ignore[attr-defined]  # set on every request here
         token = audit.request_id_var.set(request_id)
         try:
@@ -30,6 +38,28 @@ class RequestIdMiddleware:
         finally:
             audit.request_id_var.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers for every response of the app itself (static files are answered by whitenoise
+    above this middleware and keep their long caching):
+
+    - ``Cache-Control: no-store``: pages and API responses carry patient data, and no browser,
+      proxy or back-button cache may keep a copy. Every response gets it rather than a list of
+      the ones with patient data, which would go stale as pages are added.
+    - ``Permissions-Policy``: every powerful browser feature off (settings.PERMISSIONS_POLICY).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        if self.permissions_policy:
+            response.setdefault("Permissions-Policy", self.permissions_policy)
         return response
 
 

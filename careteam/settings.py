@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "guardian",
     "axes",
     "django_otp",
@@ -130,6 +132,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise: static files keep their own caching headers.
+    "careteam.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "careteam.middleware.RequestIdMiddleware",
     "careteam.middleware.RejectBadInputMiddleware",
     "careteam.middleware.IdleTimeoutSessionMiddleware",
@@ -144,6 +149,8 @@ MIDDLEWARE = [
     # A signed-in user whose role must use two-factor sign-in reaches only the enrolment pages
     # until they have set it up (MFA_REQUIRED_ROLES).
     "accounts.middleware.MfaEnrolmentRequiredMiddleware",
+    # After authentication: a 403/404 on a patient path is audited as "denied" for the caller.
+    "patients.middleware.DeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "careteam.urls"
@@ -264,6 +271,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): this origin only, no inline script or style anywhere
+# (templates load careteam/static/... files; htmx is configured by a <meta> tag, without eval).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page of CareTeam uses (careteam.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 if not LOCAL:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -390,6 +430,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from the drf-spectacular-sidecar package's static files, never a CDN; the
+    # schema and the docs page are for signed-in users only (careteam/urls.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "ENUM_NAME_OVERRIDES": {
         "StaffRoleEnum": "careteam.roles.Role",
         "CareTeamRoleEnum": [

@@ -1,8 +1,9 @@
 """The site's URLs: the core's own (staff, audit, the API's schema), then each
 app's urls.py, included by name as INSTALLED_APPS names the apps (the core imports none of them)."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import api, views
 
@@ -37,6 +38,15 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
+    # Signed-in users only: the schema is an API endpoint (401 for nobody, SERVE_PERMISSIONS),
+    # the docs a page (sent to sign in). The split view serves Swagger UI's set-up script as
+    # its own ?script= response, so the page needs no inline script under the CSP.
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="careteam/api_docs.html")
+        ),
+        name="api_docs",
+    ),
 ]

@@ -16,11 +16,15 @@ from .forms import CarePlanForm, CareTeamAddForm, GoalEditForm, GoalForm, Patien
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
+    """The list, and the search by name or record number: the search term comes in a POST body
+    (the form, htmx while typing, the pager of a search), never in the URL, where browsers,
+    proxies and access logs would keep patient names. It writes nothing but the read audit."""
+    params = request.POST if request.method == "POST" else request.GET
+    search = request.POST.get("q", "").strip() if request.method == "POST" else ""
     patients = selectors.patient_list(actor=request.user, search=search)
-    page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    page = Paginator(patients, 50).get_page(params.get("page"))
     audit.record_reads(
         actor=request.user, action=audit.Action.LIST, object_type="patient", objects=page.object_list
     )

@@ -128,6 +128,14 @@ MATRIX = [
     ("login", "get", None, None, expect(team=302, admin=302, outsider=302, anonymous=200)),
     ("logout", "post", None, None, expect(team=302, admin=302, outsider=302, anonymous=302)),
     ("patient_list", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
+    # The search: the term in the POST body, not the URL; it writes only the read audit.
+    (
+        "patient_list",
+        "post",
+        None,
+        lambda w: {"q": "Avery"},
+        expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON),
+    ),
     (
         "patient_create",
         "get",
@@ -245,8 +253,8 @@ MATRIX = [
     ),
     ("audit_log", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=PAGE_ANON)),
     # --- API --------------------------------------------------------------------------------
-    ("api_schema", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=200)),
-    ("api_docs", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=200)),
+    ("api_schema", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
+    ("api_docs", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=PAGE_ANON)),
     ("api_token", "post", None, "own-credentials", expect(team=200, admin=200, outsider=200, anonymous=400)),
     ("api_me", "get", None, None, expect(team=200, admin=200, outsider=200, anonymous=API_ANON)),
     ("api_staff_list", "get", None, None, expect(team=403, admin=200, outsider=403, anonymous=API_ANON)),
@@ -514,11 +522,13 @@ def rows_a_refusal_may_write() -> dict:
         # django-axes counts failed sign-ins per username and address, which is what the lockout
         # is made of: the token endpoint's 400 for wrong credentials must write one.
         AccessAttempt: None,
-        # therapy's psychotherapy_note_open audits every attempt to open a note, a refused one
-        # (404: another author's note) with changes={"refused": ...}, so that probing colleagues'
-        # notes leaves a trace. Only those rows: nothing else in the app audits a refusal, and
-        # an audit row is how a refused update would show here.
-        AuditEvent: Q(changes__has_key="refused"),
+        # Audit rows that record the refusal itself, and only those (an audit row is how a
+        # refused update would show here): patients.middleware writes one "denied" row for a 403,
+        # or a 404 on an existing patient, on a patient path (test_permission_matrix checks it
+        # is exactly one, with ids only); therapy's psychotherapy_note_open audits every attempt to
+        # open a note, a refused one (404: another author's note) with changes={"refused": ...},
+        # so that probing colleagues' notes leaves a trace.
+        AuditEvent: Q(action=AuditEvent.Action.DENIED) | Q(changes__has_key="refused"),
     }
 
 
@@ -597,7 +607,8 @@ CASES = [
 @pytest.mark.parametrize(("name", "method", "kwargs", "data", "principal", "expected"), CASES)
 def test_permission_matrix(world, page_client, api_client, name, method, kwargs, data, principal, expected):
     user = None if principal == "anonymous" else getattr(world, principal)
-    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    url_kwargs = kwargs(world) if kwargs else None
+    url = reverse(name, kwargs=url_kwargs)
     is_api = url.startswith("/api/v1/")
     client = (api_client if is_api and name != "api_token" else page_client)(user)
     # Builders create their records through services before the snapshot, so only what the
@@ -611,6 +622,7 @@ def test_permission_matrix(world, page_client, api_client, name, method, kwargs,
     else:
         payload = data(world) if data is not None else None
     before = row_counts()
+    denied_before = _denied_ids()
     if data == "own-credentials":
         response = client.post(url, payload, content_type="application/json")
     elif data is None:
@@ -636,6 +648,47 @@ def test_permission_matrix(world, page_client, api_client, name, method, kwargs,
         assert world.patient.last_name not in body and world.patient.record_number not in body
     if response.status_code in REFUSALS or sent_to_sign_in or _htmx_sent_to_sign_in(response):
         assert_wrote_nothing(before, f"{method.upper()} {url} as {principal} ({response.status_code})")
+    assert_denied_audited(
+        _denied_ids() - denied_before,
+        user=user,
+        patient_id=(url_kwargs or {}).get("patient_id"),
+        status=response.status_code,
+        name=name,
+        method=method,
+    )
+
+
+def _denied_ids() -> set[int]:
+    from careteam.models import AuditEvent
+
+    return set(AuditEvent.objects.filter(action=AuditEvent.Action.DENIED).values_list("pk", flat=True))
+
+
+def assert_denied_audited(new_ids: set[int], *, user, patient_id, status, name, method) -> None:
+    """A 403 on a patient path, or a 404 there for a caller not on the patient's care team,
+    leaves exactly one "denied" row naming the caller and the patient, with ids only; any other
+    response leaves none."""
+    from careteam.models import AuditEvent
+    from patients.models import CareTeamMember
+
+    on_team = CareTeamMember.objects.filter(patient_id=patient_id, user=user).exists() if user else False
+    refused = (
+        user is not None and patient_id is not None and (status == 403 or (status == 404 and not on_team))
+    )
+    rows = list(AuditEvent.objects.filter(pk__in=new_ids))
+    if not refused:
+        assert not rows, f"{method.upper()} {name} ({status}) wrote denied rows: {rows}"
+        return
+    assert len(rows) == 1, f"{method.upper()} {name} ({status}): {len(rows)} denied rows, expected 1"
+    row = rows[0]
+    assert (row.actor_id, row.patient_id, row.object_type, row.object_id) == (
+        user.pk,
+        patient_id,
+        "patient",
+        str(patient_id),
+    )
+    assert row.changes == {"status": status, "method": method.upper(), "route": name}
+    assert row.request_id
 
 
 def test_the_write_check_sees_writes(world):
@@ -679,6 +732,14 @@ def test_the_write_check_allows_only_the_refusal_rows(world):
         object_id=1,
         patient_id=world.patient.pk,
         changes={"refused": "not found"},
+    )
+    audit.record(
+        actor=world.outsider,
+        action=audit.Action.DENIED,
+        object_type="patient",
+        object_id=world.patient.pk,
+        patient_id=world.patient.pk,
+        changes={"status": 404, "method": "GET", "route": "patient_detail"},
     )
     assert_wrote_nothing(before, "a refusal audited as such")
     audit.record(

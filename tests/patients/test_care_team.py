@@ -93,10 +93,11 @@ def test_member_of_another_patient_is_not_found(world, api_client):
 
 
 def test_outsider_cannot_touch_another_teams_patient_bola(world, api_client):
-    """The database is unchanged after an outsider's attempts (status and rows both checked)."""
+    """The database is unchanged after an outsider's attempts (status and rows both checked);
+    each attempt leaves only its "denied" audit row."""
     api = api_client(world.outsider)
     before = (
-        AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
+        AuditEvent.objects.exclude(action__in=["view", "list", "denied"]).count(),
         CareTeamMember.objects.count(),
         world.patient.care_plan.version,
     )
@@ -118,8 +119,10 @@ def test_outsider_cannot_touch_another_teams_patient_bola(world, api_client):
         == 404
     )
     world.patient.care_plan.refresh_from_db()
+    denied = AuditEvent.objects.filter(action="denied", actor=world.outsider, patient_id=world.patient.pk)
+    assert denied.count() == 3
     after = (
-        AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
+        AuditEvent.objects.exclude(action__in=["view", "list", "denied"]).count(),
         CareTeamMember.objects.count(),
         world.patient.care_plan.version,
     )

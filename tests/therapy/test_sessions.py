@@ -39,11 +39,16 @@ def valid_session(**changes):
 
 
 def counts():
+    """Sessions, courses and audit rows of writes (a refusal's own "denied" row is not one)."""
     return (
         TherapySession.objects.count(),
         TherapyCourse.objects.count(),
-        AuditEvent.objects.exclude(action__in=["view", "list"]).count(),
+        AuditEvent.objects.exclude(action__in=["view", "list", "denied"]).count(),
     )
+
+
+def denied_rows(user, patient) -> int:
+    return AuditEvent.objects.filter(action="denied", actor=user, patient_id=patient.pk).count()
 
 
 def test_therapist_records_a_session_in_a_course(world, api_client):
@@ -105,6 +110,7 @@ def test_other_roles_on_the_team_may_not_record_therapy(world, api_client, page_
         == 403
     )
     assert counts() == before
+    assert denied_rows(user, world.patient) == 4  # each refusal audited as such
     course.refresh_from_db()
     assert course.status == "active"
 
@@ -135,6 +141,7 @@ def test_outsider_gets_404_and_nothing_is_written_bola(world, api_client, page_c
         == 404
     )
     assert counts() == before
+    assert denied_rows(world.outsider, world.patient) == 4
     session.refresh_from_db()
     assert session.attendance == "scheduled"
 
