@@ -92,7 +92,9 @@ def test_reads_answer_200_under_a_grant(world, grant, records, api_client, page_
 def test_writes_answer_403_and_write_nothing(world, grant, records, api_client, page_client):
     api = api_client(world.outsider)
     p = world.patient.pk
-    before = (AuditEvent.objects.exclude(action__in=["view", "list"]).count(), Notification.objects.count())
+    # Each refusal leaves its "denied" row (patients.middleware), and nothing else is written.
+    written = AuditEvent.objects.exclude(action__in=["view", "list", "denied"])
+    before = (written.count(), Notification.objects.count())
     writes = [
         ("patch", f"/api/v1/patients/{p}/", {"phone": "555-0100"}),
         ("patch", f"/api/v1/patients/{p}/care-plan/", {"problems": "x"}),
@@ -119,8 +121,10 @@ def test_writes_answer_403_and_write_nothing(world, grant, records, api_client, 
     page = page_client(world.outsider)
     for name in ["flag_create", "care_plan_edit", "goal_create", "patient_edit"]:
         assert page.post(reverse(name, args=[p]), {}).status_code == 403, name
-    after = (AuditEvent.objects.exclude(action__in=["view", "list"]).count(), Notification.objects.count())
+    after = (written.count(), Notification.objects.count())
     assert after == before
+    denied = AuditEvent.objects.filter(action="denied", actor=world.outsider, patient_id=p)
+    assert denied.count() == len(writes) + 4
     records["assessment"].refresh_from_db()
     assert not records["assessment"].entered_in_error
 
