@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "careteam.middleware.RequestIdMiddleware",
+    # Before every middleware that may touch the database (sessions, authentication, axes).
+    "careteam.errors.DatabaseUnavailableMiddleware",
     "careteam.middleware.RejectBadInputMiddleware",
     "careteam.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
