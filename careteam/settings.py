@@ -173,6 +173,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # answers 503 (careteam.errors.DatabaseUnavailableMiddleware); the pool's default
             # (30 s) is gunicorn's worker timeout, which would kill the worker first.
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+            # A failed reconnection is retried with a doubling delay for this long, then given up
+            # and started afresh by the next request: after an outage the pool is back within
+            # seconds, not after a delay as long as the outage itself (the default is 5 minutes).
+            "reconnect_timeout": 10,
         }
         # Each pooled connection is checked as it is handed out, so one left broken by a
         # database restart is replaced instead of failing a request after the database is back.
