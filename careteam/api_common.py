@@ -15,7 +15,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import StaleEdit
+from .errors import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_MESSAGE,
+    StaleEdit,
+    is_database_unavailable,
+    log_database_unavailable,
+)
 from .paging import WindowCountPaginator
 
 # careteam.records holds the range (it imports the models, so it is not imported from here).
@@ -115,6 +121,15 @@ class WindowCountPagination(StandardPagination):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_database_unavailable(exc):
+        # The database is down or restarting (careteam.errors): 503 with a message, whether it
+        # failed in authentication, a permission check or the view.
+        log_database_unavailable(context.get("request"), exc)
+        return Response(
+            {"detail": UNAVAILABLE_MESSAGE},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError; the API shows it as {"field": [messages]}.
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

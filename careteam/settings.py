@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "careteam.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "careteam.middleware.RequestIdMiddleware",
+    # Before every middleware that may touch the database (sessions, authentication, axes).
+    "careteam.errors.DatabaseUnavailableMiddleware",
     "careteam.middleware.RejectBadInputMiddleware",
     "careteam.middleware.IdleTimeoutSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,7 +191,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 10),
+            # While the database is down a request waits this long for a connection, then
+            # answers 503 (careteam.errors.DatabaseUnavailableMiddleware); the pool's default
+            # (30 s) is gunicorn's worker timeout, which would kill the worker first.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+            # A failed reconnection is retried with a doubling delay for this long, then given up
+            # and started afresh by the next request: after an outage the pool is back within
+            # seconds, not after a delay as long as the outage itself (the default is 5 minutes).
+            "reconnect_timeout": 10,
         }
+        # Each pooled connection is checked as it is handed out, so one left broken by a
+        # database restart is replaced instead of failing a request after the database is back.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

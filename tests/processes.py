@@ -1,11 +1,16 @@
-"""Real servers started by the tests themselves: a Redis server on a port of its own and Celery
-worker processes reading the test database. Fault tests stop, restart and kill them."""
+"""Real servers started by the tests themselves: a Redis server on a port of its own, a
+PostgreSQL cluster of its own, and Celery worker processes reading the test database (or another
+one). Fault tests stop, restart and kill them."""
 
+import contextlib
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -81,13 +86,100 @@ class RedisServer:
         wait_for(lambda: not self._answers(), timeout=10, what="redis to stop")
 
 
+PG_BIN = Path(os.environ.get("CARETEAM_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of the test's own: initdb into a fresh directory, trust auth, on
+    127.0.0.1:<own port> with its unix socket in that directory. PostgreSQL refuses to run as
+    root, so under root (CI) the cluster belongs to the ``postgres`` user and its commands run
+    through ``runuser``."""
+
+    def __init__(self, *, owner: str = "postgres") -> None:
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+        self.workdir = Path(tempfile.mkdtemp(prefix="careteam-pg-"))
+        if self.as_root:
+            account = pwd.getpwnam(owner)  # KeyError: no such user to own the cluster
+            self.owner: str | None = owner
+            os.chown(self.workdir, account.pw_uid, account.pw_gid)
+        else:
+            self.owner = None
+        self.data = self.workdir / "data"
+        self.logfile = self.workdir / "server.log"
+
+    @staticmethod
+    def available() -> bool:
+        return (PG_BIN / "initdb").exists() and (PG_BIN / "pg_ctl").exists()
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def _run(self, *command: str, timeout: float = 120) -> None:
+        argv = [*(["runuser", "-u", self.owner, "--"] if self.owner else []), *command]
+        result = subprocess.run(argv, cwd=self.workdir, capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            log = self.logfile.read_text() if self.logfile.exists() else ""
+            raise AssertionError(f"{command[0]} failed:\n{result.stdout}{result.stderr}\n{log}")
+
+    def init(self) -> None:
+        self._run(
+            str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
+            "-E", "UTF8", "--no-sync",
+        )  # fmt: skip
+
+    def start(self, *settings: str) -> None:
+        """``settings``: extra ``name=value`` server settings for this run only."""
+        options = " ".join(
+            [
+                f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1",
+                *(f"-c {s}" for s in settings),
+            ]
+        )
+        self._run(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.logfile), "-o", options,
+            "-w", "-t", "90", "start",
+        )  # fmt: skip
+        wait_for(self.answers, timeout=30, what=f"postgres on port {self.port}")
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast``: sessions are ended and a checkpoint is written; ``immediate``: the server
+        stops at once and replays its write-ahead log when started again, as after a crash."""
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "90", "stop")
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def createdb(self, name: str) -> None:
+        self._run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+
+    def remove(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(AssertionError):  # already down
+                self.stop("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 class CeleryWorker:
-    """One Celery worker process (solo pool) on its own queue, reading the test database."""
+    """One Celery worker process (solo pool) on its own queue, reading the test database (or
+    ``database_url``)."""
 
     def __init__(
-        self, *, broker_url: str, queue: str, logdir: Path, app: str = "careteam", **env: str
+        self,
+        *,
+        broker_url: str,
+        queue: str,
+        logdir: Path,
+        app: str = "careteam",
+        database_url: str | None = None,
+        **env: str,
     ) -> None:
         self.app = app
+        self.database_url = database_url
         self.broker_url = broker_url
         self.queue = queue
         self.logdir = logdir
@@ -103,7 +195,7 @@ class CeleryWorker:
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         env.update(
-            DATABASE_URL=database_url,
+            DATABASE_URL=self.database_url or database_url,
             REDIS_URL=self.broker_url,
             DEBUG="true",
             CARETEAM_NO_DOTENV="1",
@@ -165,6 +257,66 @@ class CeleryWorker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class GunicornServer:
+    """The web app served as in the Dockerfile (gunicorn, sync workers, access log on) on
+    127.0.0.1:<own port>, with the environment given."""
+
+    def __init__(self, *, env: dict[str, str], logdir: Path, workers: int = 2) -> None:
+        self.port = free_port()
+        self.env = env
+        self.workers = workers
+        self.log = logdir / "gunicorn.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with open(self.log, "w") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "careteam.wsgi:application",
+                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                    "--no-control-socket", "--access-logfile", "-",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        wait_for(self._ready, timeout=60, what=f"gunicorn (log: {self.log})")
+
+    def _ready(self) -> bool:
+        assert self.process is not None, "start() first"
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn exited:\n{self.log.read_text()}")
+        return len(self.worker_pids()) == self.workers and _answers_http(self.port)
+
+    def worker_pids(self) -> set[int]:
+        """The worker processes now serving (children of the gunicorn master)."""
+        assert self.process is not None, "start() first"
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _answers_http(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            return sock.recv(16).startswith(b"HTTP/1.")
+    except OSError:
+        return False
 
 
 class CeleryClientConfig:
