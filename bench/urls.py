@@ -2,10 +2,10 @@
 
 from django.urls import include, path
 from rest_framework import serializers
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 
+from accounts.auth import TokenAuthentication
 from careteam.api_common import StandardPagination
 from patients.models import Patient
 
@@ -17,7 +17,8 @@ class PlainPatientSerializer(serializers.ModelSerializer):
 
 
 class PlainPatientList(ListAPIView):
-    """No access rules, no audit: the cost of DRF + a 50-row page and nothing else."""
+    """No access rules, no audit: the cost of DRF + the project's token authentication + a 50-row
+    page and nothing else."""
 
     serializer_class = PlainPatientSerializer
     authentication_classes = [TokenAuthentication]
