@@ -116,6 +116,13 @@ def mfa_match(*, user: User, code: str) -> Device | None:
     return None
 
 
+def _mfa_audit(actor: User, changes: dict) -> None:
+    """Two-factor sign-in turned on or off, or new recovery codes: one audit row, ids only."""
+    audit.record(
+        actor=actor, action=audit.Action.MFA_ENROL, object_type="user", object_id=actor.pk, changes=changes
+    )
+
+
 @transaction.atomic
 def mfa_totp_begin(*, actor: User) -> TOTPDevice:
     """Start setting up an authenticator: a new secret, not yet confirmed (an earlier
@@ -153,13 +160,7 @@ def mfa_totp_confirm(*, actor: User, code: str) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _recovery_codes_new(actor)
-    audit.record(
-        actor=actor,
-        action=audit.Action.MFA_ENROL,
-        object_type="user",
-        object_id=actor.pk,
-        changes={"mfa": [False, True]},
-    )
+    _mfa_audit(actor, {"mfa": [False, True]})
     return codes
 
 
@@ -169,13 +170,7 @@ def mfa_recovery_codes_regenerate(*, actor: User) -> list[str]:
     if not TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
         raise ValidationError({"non_field_errors": ["Two-factor sign-in is not set up."]})
     codes = _recovery_codes_new(actor)
-    audit.record(
-        actor=actor,
-        action=audit.Action.MFA_ENROL,
-        object_type="user",
-        object_id=actor.pk,
-        changes={"recovery_codes": "regenerated"},
-    )
+    _mfa_audit(actor, {"recovery_codes": "regenerated"})
     return codes
 
 
@@ -189,13 +184,7 @@ def mfa_disable(*, actor: User, code: str) -> User:
         raise ValidationError({"code": [CODE_WRONG_MESSAGE]})
     TOTPDevice.objects.filter(user=actor).delete()
     StaticDevice.objects.filter(user=actor).delete()
-    audit.record(
-        actor=actor,
-        action=audit.Action.MFA_ENROL,
-        object_type="user",
-        object_id=actor.pk,
-        changes={"mfa": [True, False]},
-    )
+    _mfa_audit(actor, {"mfa": [True, False]})
     return actor
 
 
