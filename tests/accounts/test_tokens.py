@@ -118,3 +118,23 @@ def test_an_unknown_or_malformed_token_is_401(world):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=header)
         assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_the_migration_drops_drfs_clear_text_token_table(transactional_db):
+    """A database upgraded from DRF's authtoken loses its table of never-expiring clear-text keys
+    (accounts/migrations/0002); a fresh one never has it. (CI's check-migrate-forward runs it on
+    a database migrated at an older commit, too.)"""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("accounts.migrations.0002_drop_drf_authtoken")
+    assert "authtoken_token" not in connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint)")
+        cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef', 1)")
+    with connection.schema_editor() as editor:
+        migration.drop_drf_tokens(apps, editor)
+    assert "authtoken_token" not in connection.introspection.table_names()
+    assert "knox_authtoken" in connection.introspection.table_names()
