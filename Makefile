@@ -21,13 +21,19 @@ $(STAMP): pyproject.toml
 	@echo "==> Writing .env for local use (DEBUG on, SQLite, tasks in-process); edit it to change"
 	@printf '# Local settings for `make run`; never used in production.\nDEBUG=true\n' > .env
 
+# Links in emails point at the address served, unless SITE_URL is set (environment or make's
+# command line).
+SITE_URL ?= http://$(HOST):$(PORT)
+
+# The demo logins are printed last, by serve_demo once the server listens (seed_demo -v 0 prints
+# nothing on success, and the demo's seeded flags send no email).
 run: $(STAMP) .env
 	@echo "==> Applying database migrations"
 	@$(BIN)/python manage.py migrate --noinput
 	@echo "==> Loading demo data"
-	@$(BIN)/python manage.py seed_demo
+	@SITE_URL='$(SITE_URL)' $(BIN)/python manage.py seed_demo -v 0
 	@echo "==> Serving CareTeam on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@SITE_URL='$(SITE_URL)' $(BIN)/python manage.py serve_demo $(HOST):$(PORT)
 
 test: $(STAMP)
 	@scripts/ensure-chromium

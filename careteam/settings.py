@@ -136,6 +136,9 @@ MIDDLEWARE = [
     "careteam.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "careteam.middleware.RequestIdMiddleware",
+    # DEBUG only: CareTeam's 404/500 pages instead of Django's technical ones. Outside the
+    # database-outage middleware (whose 503 comes first) and CommonMiddleware (slash redirects).
+    "careteam.errorpages.DebugErrorPagesMiddleware",
     # Before every middleware that may touch the database (sessions, authentication, axes).
     "careteam.errors.DatabaseUnavailableMiddleware",
     "careteam.middleware.RejectBadInputMiddleware",
@@ -460,10 +463,31 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: ids only, never patient data --------------------------------------------------
+# One line per refused request (4xx), without a traceback; 5xx keep theirs (careteam/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "class": "careteam.logs.OneLineRefusalsFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "filters": {"dev_server_access": {"()": "careteam.logs.DevServerAccessFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["dev_server_access"]},
+    },
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print each of its lines a second time,
+        # tracebacks included: its records go to the root handler only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

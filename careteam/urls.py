@@ -50,3 +50,7 @@ urlpatterns = [
         name="api_docs",
     ),
 ]
+
+# 404.html and 403.html are rendered by Django's own handlers; the 500 page by ours (no context
+# processors). careteam.errorpages uses the same handlers with DEBUG on.
+handler500 = "careteam.errorpages.server_error"

@@ -1,13 +1,21 @@
 """Demo data for the embedded set-up: one login per role and a few patients with care plans.
 
-Safe to run again: what exists already is left as it is. Demo passwords are printed; they are
-for a local demo only (the command refuses to run with DEBUG off unless --force is given).
+Safe to run again: what exists already is left as it is. Demo passwords are printed (not with
+``-v 0``: ``make run`` prints them once the server is up, see serve_demo); they are for a local
+demo only (the command refuses to run with DEBUG off unless --force is given).
+
+The demo's history is delivered in the app only: while it is seeded the demo staff take no email
+(their preference is "off", then put back), so its flags leave in-app notifications and no
+email rows, and nothing is printed by the console mail backend. Anything raised afterwards is
+emailed by each person's preference, as in real use; password-reset mail is never affected.
 """
 
+import contextlib
 import datetime
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,6 +112,27 @@ DEMO_PATIENTS = [
 ]
 
 
+def write_logins(out: OutputWrapper, *, heading: Callable[[str], str] = str) -> None:
+    """The demo logins table (one per role)."""
+    out.write(heading("Demo logins (one per role):") + "\n")
+    for username, _first, _last, role in DEMO_STAFF:
+        password = DEMO_PASSWORD.format(username=username)
+        out.write(f"  {Role(role).label:<13} {username:<13} password: {password}\n")
+
+
+@contextlib.contextmanager
+def demo_history_without_email(users: Iterable[User]) -> Iterator[None]:
+    """While the demo's history is seeded, its staff take no email; their own preferences are
+    put back afterwards (an unchanged end state, so no audit row: this is not anyone's choice)."""
+    before = {user.pk: user.email_notifications for user in users}
+    User.objects.filter(pk__in=before).update(email_notifications=User.EmailPreference.OFF)
+    try:
+        yield
+    finally:
+        for pk, preference in before.items():
+            User.objects.filter(pk=pk).update(email_notifications=preference)
+
+
 class Command(BaseCommand):
     help = "Load demo staff (one login per role) and patients; print the logins."
 
@@ -115,16 +144,15 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for local use: run with DEBUG=true (or --force).")
         with transaction.atomic():
             staff = self._staff()
+        # Delivery runs on commit (in-process in the embedded set-up), inside the block below.
+        with demo_history_without_email(staff.values()), transaction.atomic():
             created = self._patients(staff)
             for component_demo in COMPONENT_DEMOS if created else ():
                 component_demo(staff=staff, patients=created, today=timezone.localdate())
             if created:
                 self._flags(staff, created)
-        self.stdout.write(self.style.SUCCESS("Demo logins (one per role):"))
-        for username, _first, _last, role in DEMO_STAFF:
-            self.stdout.write(
-                f"  {Role(role).label:<13} {username:<13} password: {DEMO_PASSWORD.format(username=username)}"
-            )
+        if options.get("verbosity", 1) >= 1:
+            write_logins(self.stdout, heading=self.style.SUCCESS)
 
     def _staff(self) -> dict[str, User]:
         staff = {}
