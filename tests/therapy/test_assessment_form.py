@@ -24,7 +24,11 @@ def page_url(world, instrument="phq9"):
 
 
 def counts():
-    return Assessment.objects.count(), Flag.objects.count(), AuditEvent.objects.filter(action="create").count()
+    return (
+        Assessment.objects.count(),
+        Flag.objects.count(),
+        AuditEvent.objects.filter(action="create").count(),
+    )
 
 
 def answers(items=9, **changes):
