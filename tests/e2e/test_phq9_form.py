@@ -106,6 +106,7 @@ def test_a_missing_answer_is_one_message_and_saves_nothing(world, live_server, p
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Answer every question: 2 are unanswered (items 3 and 7).")
+    expect(summary).to_be_focused()  # keyboard and screen-reader users start at what to fix
     expect(page.get_by_text("This field is required.")).to_have_count(0)
     expect(page.get_by_text("Answer every question")).to_have_count(1)
     assert Assessment.objects.count() == 0 and Flag.objects.count() == 0

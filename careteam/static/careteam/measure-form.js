@@ -45,4 +45,7 @@
     update();
   }
   document.querySelectorAll("form[data-measure-form]").forEach(setUp);
+  // A re-displayed form: take keyboard and screen-reader users to what needs fixing first.
+  var summary = document.querySelector("form[data-measure-form] #error-summary");
+  if (summary) summary.focus();
 })();
