@@ -49,7 +49,8 @@ def test_the_audit_log_is_a_table_of_who_what_which_record_when_in_words(world, 
     assert "status: active → discharged" in rows
     assert "fields changed: phone" in rows
     assert "Assessment 25" in rows and "break-glass grant 3" in rows
-    assert "refused: 404; method: GET; route: therapy overview" in rows
+    # (PostgreSQL's jsonb keeps keys in its own order: each part on its own)
+    assert "refused: 404" in rows and "method: GET" in rows and "route: therapy overview" in rows
     assert "Theo" in rows and "Access refused" in rows and "Updated" in rows
     assert '<time datetime="2026-12-03T14:05:00+00:00">3 Dec 2026, 14:05</time>' in rows
     # never a Python dict, nor ISO dates as text
