@@ -10,5 +10,5 @@ class CaseManagementConfig(AppConfig):
 
         from . import flag_sources, selectors
 
-        sources.register(flag_sources.record_url)
+        sources.register(flag_sources.records)
         summary.contact_source_register(selectors.latest_contact_at)

@@ -1,12 +1,23 @@
 """Case-management records a flag may be about (registered with flags.sources in apps.py)."""
 
+from collections.abc import Collection
+
 from django.urls import reverse
+
+from flags.sources import Source, patients_by_id
 
 from .models import Referral
 
 
-def record_url(source_type: str, source_id: int, patient_id: int) -> str | None:
-    """The page of the record if it is this patient's, else None (unknown type: None too)."""
-    if source_type == "referral" and Referral.objects.filter(pk=source_id, patient_id=patient_id).exists():
-        return reverse("casemanagement_referral_detail", args=[patient_id, source_id])
-    return None
+def records(source_type: str, refs: Collection[tuple[int, int]]) -> dict[int, Source]:
+    """The records among (id, patient id) that are that patient's, with their page and name, in
+    one query (unknown type: none)."""
+    if source_type != "referral":
+        return {}
+    wanted = patients_by_id(refs)
+    referrals = Referral.objects.filter(pk__in=wanted).select_related("resource")
+    return {
+        r.pk: Source(reverse("casemanagement_referral_detail", args=[r.patient_id, r.pk]), r.label)
+        for r in referrals
+        if r.patient_id in wanted.get(r.pk, ())
+    }

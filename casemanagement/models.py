@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from careteam.dates import day_text
 from careteam.records import REASON_MAX, Correctable
 from patients.models import Patient
 
@@ -96,6 +97,16 @@ class NeedAssessment(Correctable, models.Model):
 
     def __str__(self) -> str:
         return f"Need assessment {self.pk} ({self.domain}) of patient {self.patient_id}"
+
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "Housing need of 3 Dec 2026: high priority, open"."""
+        return (
+            f"{self.get_domain_display()} need of {day_text(self.assessed_on)}: "
+            f"{self.get_priority_display().lower()} priority, {self.get_status_display().lower()}"
+        )
 
 
 class CommunityResource(models.Model):
@@ -285,6 +296,13 @@ class Referral(Correctable, models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.pk} of patient {self.patient_id} ({self.status})"
+
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "Referral to Harbour Housing (sent)" (reads the resource's name)."""
+        return f"Referral to {self.resource.name} ({self.get_status_display().lower()})"
 
     @property
     def is_open(self) -> bool:

@@ -14,7 +14,7 @@ from patients import access as patient_access
 
 from . import access, selectors, services, sources
 from .forms import FlagForm, FlagResolveForm
-from .models import Notification
+from .models import Flag, Notification
 
 
 @login_required
@@ -28,6 +28,13 @@ def notifications_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     my_patients = set(
         patient_access.team_patient_ids(request.user).values_list("content_object_id", flat=True)
     )
+    # The record each flag is about, named, for the rows whose patient the caller may see: one
+    # query per record type on the page, however many rows.
+    shown = [(note, note.flag) for note in page if note.flag is not None and note.patient_id in my_patients]
+    about = sources.records((flag.source_type, flag.source_id, flag.patient_id) for _, flag in shown)
+    for note, flag in shown:
+        key = (flag.source_type, flag.source_id or 0)
+        note.about = about.get(key)  # type: ignore[attr-defined]  # shown by the template only
     return render(
         request, "flags/inbox.html", {"page": page, "unread_only": unread_only, "my_patients": my_patients}
     )
@@ -104,7 +111,7 @@ def flag_detail(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse
         {
             "flag": flag,
             "patient": flag.patient,
-            "source_url": sources.record_url(flag.source_type, flag.source_id, flag.patient_id),
+            **_source_context(flag),
             "can_acknowledge": mine.exists() and not acknowledged,
             "action_required": mine.filter(action_required=True).exists(),
             # Emergency access (off the team) is read-only: no resolve form.
@@ -148,9 +155,20 @@ def flag_resolve(request: AuthenticatedHttpRequest, flag_id: int) -> HttpRespons
         {
             "flag": flag,
             "patient": flag.patient,
+            **_source_context(flag),
             "can_acknowledge": False,
             "action_required": False,
             "resolve_form": form,
         },
         status=400,
     )
+
+
+def _source_context(flag: Flag) -> dict[str, object]:
+    """The record the flag is about: its page and name, or (gone, or a type without a page) its
+    type and id."""
+    source = sources.record(flag.source_type, flag.source_id, flag.patient_id)
+    return {
+        "source_url": source.url if source else None,
+        "source_label": source.label if source else sources.fallback_label(flag.source_type, flag.source_id),
+    }

@@ -207,6 +207,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     entered_in_error = serializers.BooleanField(
         help_text="The record was marked entered in error: shown, but it counts nowhere."
     )
+    date_only = serializers.BooleanField(
+        help_text="The record is dated by day only: `at` is midnight of that day, not a time."
+    )
 
 
 class PatientTimelineView(APIView):

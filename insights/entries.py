@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from careteam.dates import day_text, moment_text
 from careteam.models import User
 
 COMPONENTS: dict[str, str] = {
@@ -70,6 +71,9 @@ class Entry:
     who: str = ""
     # A record marked entered in error stays on the timeline, struck through and labelled.
     entered_in_error: bool = False
+    # A record dated by day only (a PHQ-9, a medication start): it sits at midnight of its day
+    # for ordering, and is shown without a time.
+    date_only: bool = False
 
     @property
     def cursor(self) -> Cursor:
@@ -85,12 +89,14 @@ class Entry:
 
     @property
     def at_iso(self) -> str:
-        """When, in the server's time zone, for <time datetime>."""
-        return timezone.localtime(self.at).isoformat()
+        """When, in the server's time zone, for <time datetime> (a day alone: its date)."""
+        local = timezone.localtime(self.at)
+        return local.date().isoformat() if self.date_only else local.isoformat()
 
     @property
     def at_text(self) -> str:
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        """ "3 Dec 2026, 14:05", or "3 Dec 2026" for a date-only record (careteam/dates.py)."""
+        return day_text(self.at) if self.date_only else moment_text(self.at)
 
 
 @dataclass

@@ -9,4 +9,4 @@ class MedicationConfig(AppConfig):
 
         from . import flag_sources
 
-        sources.register(flag_sources.record_url)
+        sources.register(flag_sources.records)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from careteam.dates import day_text
 from careteam.records import Correctable
 from patients.models import Patient
 
@@ -161,6 +162,13 @@ class MedicationOrder(Correctable):
     def __str__(self) -> str:
         return f"Medication order {self.pk} of patient {self.patient_id}"
 
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "Sertraline 50 mg oral once daily, from 3 Dec 2026"."""
+        return f"{self.drug_name} {self.regimen}, from {day_text(self.start_date)}"
+
     @property
     def dose_display(self) -> str:
         return format_dose(self.dose, self.unit)
@@ -233,6 +241,14 @@ class AdherenceObservation(Correctable):
     def __str__(self) -> str:
         return f"Adherence observation {self.pk} of patient {self.patient_id}"
 
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "Adherence to Sertraline on 3 Dec 2026: partial" (reads the order's drug name)."""
+        status = self.get_status_display().lower()
+        return f"Adherence to {self.order.drug_name} on {day_text(self.observed_on)}: {status}"
+
 
 class Severity(models.TextChoices):
     MILD = "mild", "Mild"
@@ -293,6 +309,16 @@ class SideEffectReport(Correctable):
 
     def __str__(self) -> str:
         return f"Side-effect report {self.pk} of patient {self.patient_id}"
+
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "Side effect of Sertraline from 3 Dec 2026: tremor (mild)" (reads the order)."""
+        return (
+            f"Side effect of {self.order.drug_name} from {day_text(self.onset_date)}: "
+            f"{self.symptom} ({self.get_severity_display().lower()})"
+        )
 
 
 class Allergy(models.Model):

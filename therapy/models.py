@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from careteam.dates import day_text
 from careteam.records import REASON_MAX, Correctable
 
 from . import scoring
@@ -147,6 +148,16 @@ class TherapySession(TherapyCorrectable):
     def __str__(self) -> str:
         return f"Therapy session {self.pk} of patient {self.patient_id}"
 
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "CBT session of 3 Dec 2026 (video): no-show"."""
+        return (
+            f"{self.get_modality_display()} session of {day_text(self.starts_at)} "
+            f"({self.get_mode_display().lower()}): {self.get_attendance_display().lower()}"
+        )
+
     @property
     def session_number(self) -> int | None:
         """ "Session N" of its course for an attended session, from the selector's annotation."""
@@ -263,6 +274,16 @@ class Assessment(TherapyCorrectable):
 
     def __str__(self) -> str:
         return f"{self.get_instrument_display()} {self.pk} of patient {self.patient_id}"
+
+    # What the record is, in words, wherever a page names it (timeline, flags, inbox): one
+    # place per record. Staff pages only; never in logs, URLs or emails (it holds clinical detail).
+    @property
+    def label(self) -> str:
+        """e.g. "PHQ-9 of 3 Dec 2026: 14, moderate"."""
+        return (
+            f"{self.get_instrument_display()} of {day_text(self.administered_on)}: "
+            f"{self.total}, {self.get_severity_display().lower()}"
+        )
 
     @property
     def spec(self) -> scoring.Instrument:

@@ -75,15 +75,13 @@ def timeline_entries(
             at=start_of_day(need.assessed_on),
             component=COMPONENT,
             kind="need_assessment",
-            title=(
-                f"{need.get_domain_display()} need assessed: {need.get_priority_display()} "
-                f"priority, {need.get_status_display().lower()}"
-            ),
+            title=need.label,
             who_id=need.assessed_by_id,
             url=page,
             source="case_management.need",
             id=need.pk,
             entered_in_error=need.entered_in_error,
+            date_only=True,
         )
         for need in needs
     ]

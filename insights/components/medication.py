@@ -97,6 +97,7 @@ def timeline_entries(
                 source="medication.start",
                 id=order.pk,
                 entered_in_error=order.entered_in_error,
+                date_only=True,
             )
         )
     for order in stops:
@@ -113,6 +114,7 @@ def timeline_entries(
                 source="medication.stop",
                 id=order.pk,
                 entered_in_error=order.entered_in_error,
+                date_only=True,
             )
         )
     entries += [
@@ -120,15 +122,13 @@ def timeline_entries(
             at=start_of_day(report.onset_date),
             component=COMPONENT,
             kind="side_effect",
-            title=short(
-                f"Side effect of {report.order.drug_name}: {report.symptom} "
-                f"({report.get_severity_display().lower()})"
-            ),
+            title=short(report.label),
             who_id=report.reported_by_id,
             url=page,
             source="medication.side_effect",
             id=report.pk,
             entered_in_error=report.entered_in_error,
+            date_only=True,
         )
         for report in side_effects
     ]
@@ -137,12 +137,13 @@ def timeline_entries(
             at=start_of_day(obs.observed_on),
             component=COMPONENT,
             kind="adherence",
-            title=short(f"Adherence to {obs.order.drug_name}: {obs.get_status_display()}"),
+            title=short(obs.label),
             who_id=obs.observed_by_id,
             url=page,
             source="medication.adherence",
             id=obs.pk,
             entered_in_error=obs.entered_in_error,
+            date_only=True,
         )
         for obs in adherence
     ]

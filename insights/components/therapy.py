@@ -60,10 +60,7 @@ def timeline_entries(
             at=session.starts_at,
             component=COMPONENT,
             kind="therapy_session",
-            title=(
-                f"{session.get_modality_display()} session "
-                f"({session.get_mode_display().lower()}): {session.get_attendance_display()}"
-            ),
+            title=session.label,
             who_id=session.therapist_id,
             url=f"{overview}#sessions-heading",
             source="therapy.session",
@@ -77,16 +74,14 @@ def timeline_entries(
             at=start_of_day(measure.administered_on),
             component=COMPONENT,
             kind="measure",
-            title=(
-                f"{measure.get_instrument_display()} {measure.total} "
-                f"({measure.get_severity_display().lower()})"
-            ),
+            title=measure.label,
             who_id=measure.recorded_by_id,
             url=reverse(
                 "therapy_assessment_detail", kwargs={"patient_id": patient_id, "assessment_id": measure.pk}
             ),
             source="therapy.assessment",
             id=measure.pk,
+            date_only=True,
             entered_in_error=measure.entered_in_error,
         )
         for measure in measures

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from careteam.dates import day_text
 from medication.models import MedicationOrder
 from tests.careteam.factories import PASSWORD
 
@@ -20,7 +21,7 @@ def sign_in(page, base, username, password):
 
 def test_psychiatrist_starts_an_ssri_and_changes_the_dose(world, live_server, page):
     base = live_server.url
-    today = timezone.localdate().isoformat()
+    today = day_text(timezone.localdate())  # the one date format (careteam/dates.py)
     sign_in(page, base, "priya", PASSWORD)
     page.get_by_role("link", name="Avery, Jordan").click()
     expect(page.get_by_role("heading", name="Medication", exact=True)).to_be_visible()

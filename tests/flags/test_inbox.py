@@ -14,6 +14,8 @@ from flags import services
 from flags.models import Flag, Notification
 from patients.services import care_team_remove
 from tests.flags.factories import delivered_flag
+from tests.therapy.factories import make_assessment
+from therapy import services as therapy_services
 
 INBOX = reverse("notifications_inbox")
 
@@ -176,11 +178,17 @@ def test_the_inbox_costs_the_same_queries_for_5_and_40_rows(world, page_client, 
 
     def grow(n):
         for i in range(n):
+            # every other flag is about a record (named on the page: one query per type)
+            about = {}
+            if i % 2 == 0:
+                measure = make_assessment(actor=world.therapist, patient=world.patient, days_ago=i)
+                about = {"source_type": "assessment", "source_id": measure.pk}
             flag = delivered_flag(
                 patient=world.patient,
                 by=world.therapist,
                 category="safety",
                 severity="urgent" if i % 2 else "routine",
+                **about,
             )
             if i % 3 == 0:
                 services.flag_acknowledge(actor=world.psychiatrist, flag=flag)
@@ -190,3 +198,39 @@ def test_the_inbox_costs_the_same_queries_for_5_and_40_rows(world, page_client, 
     grow(35)
     large = _queries(client, url)
     assert large == small, f"{url}: {small} queries for 5 rows, {large} for 40"
+
+
+def test_rows_name_the_record_and_write_dates_one_way_with_how_long_ago(world, page_client):
+    """Each row says when (3 Dec 2026, 14:05) and how long ago, and names the record the flag is
+    about ("PHQ-9 of 3 Dec 2026: 14, moderate"), linked to it: never "assessment #25"."""
+    raised = datetime.datetime(2026, 12, 3, 14, 5, tzinfo=datetime.UTC)
+    with time_machine.travel(raised, tick=False) as clock:
+        measure = therapy_services.assessment_record(
+            actor=world.therapist,
+            patient=world.patient,
+            instrument="PHQ9",
+            answers=[2, 2, 2, 2, 2, 2, 1, 1, 0],
+            administered_on=datetime.date(2026, 12, 3),
+        )
+        delivered_flag(
+            patient=world.patient,
+            by=world.therapist,
+            category="clinical_change",
+            message="Worse than last month",
+            source_type="assessment",
+            source_id=measure.pk,
+        )
+        clock.move_to(raised + datetime.timedelta(days=3))
+        page = page_client(world.case_manager).get(INBOX).content.decode()
+        detail = page_client(world.case_manager).get(
+            reverse("flag_detail", args=[Flag.objects.get(source_id=measure.pk).pk])
+        )
+    link = reverse("therapy_assessment_detail", args=[world.patient.pk, measure.pk])
+    assert f'About <a href="{link}">PHQ-9 of 3 Dec 2026: 14, moderate</a>' in page
+    assert '<time datetime="2026-12-03T14:05:00+00:00">3 Dec 2026, 14:05</time>' in page
+    assert "3 days ago" in page
+    assert "2026-12-03 14:05" not in page and "assessment #" not in page.lower()
+    body = detail.content.decode()
+    assert f'<a href="{link}">PHQ-9 of 3 Dec 2026: 14, moderate</a>' in body
+    assert '3 Dec 2026, 14:05</time> <span class="muted">(3 days ago)</span>' in body
+    assert "assessment #" not in body

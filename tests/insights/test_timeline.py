@@ -1,14 +1,17 @@
 """The patient timeline: every component's events in one list, newest first, paged by cursor."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from careteam.dates import day_text
 from careteam.models import AuditEvent
 from casemanagement.models import NeedAssessment
 from flags import services as flags
@@ -20,6 +23,7 @@ from tests.casemanagement.factories import make_need, make_referral, make_resour
 from tests.flags.factories import delivered_flag
 from tests.medication.factories import make_adherence, make_order, make_side_effect
 from tests.therapy.factories import make_assessment, make_session
+from therapy import services as therapy_services
 from therapy.models import Assessment, TherapySession
 from therapy.services import psychotherapy_note_create
 
@@ -126,8 +130,10 @@ def test_every_component_appears_newest_first(history, page_client, api_client):
     by_kind = {e["kind"]: e for e in entries}
     assert by_kind["medication_start"]["title"].startswith("Sertraline started, 50 mg")
     assert "dose changed from 50 mg to 100 mg" in by_kind["medication_change"]["title"]
-    assert by_kind["measure"]["title"] == "PHQ-9 12 (moderate)"
-    assert by_kind["therapy_session"]["title"].endswith("No-show")
+    assert by_kind["measure"]["title"] == f"PHQ-9 of {day_text(_days_ago(10))}: 12, moderate"
+    assert by_kind["measure"]["date_only"] is True
+    assert by_kind["therapy_session"]["title"].endswith("(in person): no-show")
+    assert by_kind["therapy_session"]["date_only"] is False
     assert by_kind["measure"]["at"] == start_of_day(_days_ago(10)).isoformat().replace("+00:00", "Z")
     # flag messages are free text: the title says what kind of flag, not what was written
     assert "eviction" not in str(entries)
@@ -144,7 +150,7 @@ def test_page_shows_entries_with_links(history, page_client):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "PHQ-9 12 (moderate)" in html
+    assert f"PHQ-9 of {day_text(_days_ago(10))}: 12, moderate" in html
     assert "Sertraline stopped" in html
     referral = w.patient.referrals.get()
     assert (
@@ -175,7 +181,7 @@ def test_filter_by_component(history, page_client, api_client):
         .get(reverse("patient_timeline", kwargs={"patient_id": w.patient.pk}), {"component": "therapy"})
         .content.decode()
     )
-    assert "PHQ-9 12" in html and "Sertraline" not in html
+    assert "PHQ-9 of " in html and "Sertraline" not in html
     assert 'value="medication" checked' not in html
 
 
@@ -387,3 +393,43 @@ def test_the_timeline_escapes_what_it_shows(world, page_client):
     )
     assert "Referral to &lt;img src=x onerror=alert(1)&gt; Shelter created" in body
     assert "<img src=x" not in body
+
+
+def test_records_are_named_by_what_they_are_and_date_only_events_show_no_time(world, page_client):
+    """The timeline names each record in words ("PHQ-9 of 3 Dec 2026: 14, moderate"), writes
+    every date one way (3 Dec 2026; with a time: 4 Dec 2026, 14:05) and a day-only record
+    without a time (no "00:00")."""
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 9, 0, tzinfo=datetime.UTC), tick=False):
+        therapy_services.assessment_record(
+            actor=world.therapist,
+            patient=world.patient,
+            instrument="PHQ9",
+            answers=[2, 2, 2, 2, 2, 2, 1, 1, 0],
+            administered_on=datetime.date(2026, 12, 3),
+        )
+        therapy_services.therapy_session_create(
+            actor=world.therapist,
+            patient=world.patient,
+            course_id=None,
+            starts_at=datetime.datetime(2026, 12, 4, 14, 5, tzinfo=datetime.UTC),
+            mode="video",
+            duration_minutes=50,
+            modality="cbt",
+            attendance="no_show",
+            alliance_rating=None,
+        )
+        make_need(actor=world.case_manager, patient=world.patient, domain="housing", days_ago=1)
+        body = (
+            page_client(world.therapist)
+            .get(reverse("patient_timeline", args=[world.patient.pk]))
+            .content.decode()
+        )
+    assert "PHQ-9 of 3 Dec 2026: 14, moderate" in body
+    assert "CBT session of 4 Dec 2026 (video): no-show" in body
+    assert "Housing need of 4 Dec 2026: high priority, open" in body
+    # the session has a time; the day-only PHQ-9 has none, and no entry shows midnight
+    assert '<time datetime="2026-12-04T14:05:00+00:00">4 Dec 2026, 14:05</time>' in body
+    assert '<time datetime="2026-12-03">3 Dec 2026</time>' in body
+    assert "00:00" not in body.replace("+00:00", "")
+    assert not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", body)  # no ISO-looking dates left
+    assert "assessment #" not in body.lower()

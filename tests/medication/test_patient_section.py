@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from careteam.dates import day_text
 from careteam.models import AuditEvent
 from medication import services
 from tests.insights.page_audit import shown
@@ -58,13 +59,13 @@ def test_patient_page_shows_current_medication_changes_and_open_side_effects(wor
     current_table = section[: section.index("Changes over time")]
     # current list: only the active order, with class, dose, route, frequency and since
     assert "Sertraline" in current_table and "100 mg" in current_table and "SSRI" in current_table
-    assert "once daily" in current_table and current.start_date.isoformat() in current_table
+    assert "once daily" in current_table and day_text(current.start_date) in current_table
     assert "Lorazepam" not in current_table and "50 mg" not in current_table
     # the compact history, with dates
     today = timezone.localdate()
-    assert f"{(today - 30 * DAY).isoformat()}</time> Sertraline: dose changed from 50 mg to 100 mg" in section
-    assert f"{(today - 90 * DAY).isoformat()}</time> Sertraline started, 50 mg oral once daily" in section
-    assert f"{(today - 20 * DAY).isoformat()}</time> Lorazepam discontinued" in section
+    assert f"{day_text(today - 30 * DAY)}</time> Sertraline: dose changed from 50 mg to 100 mg" in section
+    assert f"{day_text(today - 90 * DAY)}</time> Sertraline started, 50 mg oral once daily" in section
+    assert f"{day_text(today - 20 * DAY)}</time> Lorazepam discontinued" in section
     # open side effects only
     assert "Tremor in the hands" in section and "Vivid dreams" not in section
     assert reverse("medication_page", args=[world.patient.pk]) in section
