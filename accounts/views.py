@@ -20,7 +20,7 @@ from careteam import access
 from careteam import selectors as careteam_selectors
 from careteam.http import AuthenticatedHttpRequest
 from careteam.roles import Perm
-from careteam.viewutils import call_service, form_data
+from careteam.viewutils import call_service, form_data, render_form
 
 from . import selectors, services
 from .forms import CodeForm, SignInForm
@@ -94,7 +94,7 @@ def mfa_totp_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         "qr_svg": _qr_svg(device.config_url),
         "secret": selectors.totp_secret(device),
     }
-    return render(request, "accounts/mfa_confirm.html", context, status=400 if form.errors else 200)
+    return render_form(request, "accounts/mfa_confirm.html", context)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from careteam import audit
 from careteam.http import AuthenticatedHttpRequest
-from careteam.viewutils import call_service, form_data
+from careteam.viewutils import call_service, form_data, render_form
 from patients import access as patient_access
 
 from . import selectors, services
@@ -38,8 +38,7 @@ def break_glass_request(request: AuthenticatedHttpRequest) -> HttpResponse:
             if grant is not None:
                 messages.warning(request, "Emergency access granted. The admins have been told.")
                 return redirect("patient_detail", patient_id=patient.pk)
-    code = 400 if form.errors else 200
-    return render(request, "emergency/break_glass_form.html", {"form": form}, status=code)
+    return render_form(request, "emergency/break_glass_form.html", {"form": form})
 
 
 @login_required
